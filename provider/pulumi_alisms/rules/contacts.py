@@ -1,0 +1,48 @@
+"""Alert contacts: phone and email formats and the alert kinds a contact can receive."""
+
+import re
+
+from pulumi_alisms.rules.problems import Problem
+
+# Alert kind -> the SaveContactsNew flag that switches it on.
+ALERT_FLAGS: dict[str, str] = {
+    "send_volume": "OpenSendWarning",
+    "fraud_prevention": "OpenPreventBrushWarning",
+    "package_quota": "OpenPkgWarning",
+    "review_results": "ReceiveSignTemplateAuditResult",
+}
+MAX_CONTACT_NAME_LENGTH = 32
+
+_PHONE = re.compile(r"\+?[1-9][0-9]{5,14}")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
+
+
+def phone_problems(field: str, phone: str) -> list[Problem]:
+    """A phone number in international format: optional '+', 6-15 digits, no leading zero."""
+    if not _PHONE.fullmatch(phone or ""):
+        return [Problem(field, "must be a phone number in international format such as +8613800000000")]
+    return []
+
+
+def email_problems(field: str, email: str) -> list[Problem]:
+    """A plain ``user@domain.tld`` address."""
+    if not _EMAIL.fullmatch(email or ""):
+        return [Problem(field, f"{email!r} is not an email address such as sre@example.com")]
+    return []
+
+
+def contact_problems(name: str, phone: str, email: str, alerts: list[str]) -> list[Problem]:
+    """Every offline rule for an alert contact."""
+    problems: list[Problem] = []
+    if not name or not name.strip():
+        problems.append(Problem("name", "must not be empty"))
+    elif len(name) > MAX_CONTACT_NAME_LENGTH:
+        problems.append(Problem("name", f"at most {MAX_CONTACT_NAME_LENGTH} characters, got {len(name)}"))
+    problems.extend(phone_problems("phone", phone))
+    problems.extend(email_problems("email", email))
+    for index, alert in enumerate(alerts):
+        if alert not in ALERT_FLAGS:
+            problems.append(Problem(f"alerts[{index}]", f"unknown alert {alert!r}; one of {', '.join(ALERT_FLAGS)}"))
+    if len(set(alerts)) != len(alerts):
+        problems.append(Problem("alerts", "lists an alert more than once"))
+    return problems
