@@ -1,0 +1,1 @@
+"""The client side: an httpx client for Alibaba Cloud's RPC protocol, one module per API family."""

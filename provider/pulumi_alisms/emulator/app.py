@@ -1,0 +1,190 @@
+"""The emulator's WSGI application: wire parsing, authentication, faults, counters and dispatch.
+
+Alibaba Cloud RPC style: ``POST /`` (GET also accepted), ``Action`` and ``Version`` as parameters or
+``x-acs-action`` / ``x-acs-version`` headers, parameters in the query string or a form body, JSON
+answers carrying ``RequestId``.
+"""
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pulumi_alisms.emulator import clock
+from pulumi_alisms.emulator.auth import MAX_CLOCK_SKEW_SECONDS, SignedRequest, authenticate
+from pulumi_alisms.emulator.context import Context
+from pulumi_alisms.emulator.errors import ApiError
+from pulumi_alisms.emulator.faults import FaultConfig, FaultInjector
+from pulumi_alisms.emulator.params import Params
+from pulumi_alisms.emulator.routes import ACTIONS, ROUTES
+from pulumi_alisms.emulator.store import Store
+
+DEV_ACCESS_KEY_ID = "alisms-dev"
+DEV_ACCESS_KEY_SECRET = "alisms-dev-secret"
+MAX_BODY_BYTES = 16 * 1024 * 1024
+# Versions whose business (isv.*) errors come back as HTTP 200 with the code in the body.
+_BODY_ERROR_VERSIONS = frozenset({"2017-05-25", "2018-05-01"})
+# Protocol parameters that are not the operation's own.
+_PROTOCOL_PARAMS = frozenset(
+    {"Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
+     "SignatureNonce", "SignatureType", "Timestamp", "RegionId"}
+)  # fmt: skip
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+_STATUS_TEXT = {200: "200 OK", 400: "400 Bad Request", 403: "403 Forbidden", 404: "404 Not Found",
+                405: "405 Method Not Allowed", 413: "413 Payload Too Large", 500: "500 Internal Server Error",
+                503: "503 Service Unavailable"}  # fmt: skip
+log = logging.getLogger("pulumi_alisms.emulator")
+
+
+class EmulatorApp:
+    """A WSGI callable serving one state file for one or more accounts (key pairs)."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        key_pairs: Mapping[str, str] | None = None,
+        faults: FaultConfig | None = None,
+    ) -> None:
+        self.store = store
+        self.key_pairs = dict(key_pairs) if key_pairs is not None else {DEV_ACCESS_KEY_ID: DEV_ACCESS_KEY_SECRET}
+        self.faults = FaultInjector(faults or FaultConfig())
+        self._requests = 0
+        self._requests_lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        request_id = str(uuid.uuid4()).upper()
+        status, body = self._handle(environ, request_id)
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        start_response(
+            _STATUS_TEXT.get(status, f"{status} Error"),
+            [("Content-Type", "application/json;charset=utf-8"), ("Content-Length", str(len(payload))),
+             ("x-acs-request-id", request_id)],
+        )  # fmt: skip
+        return [payload]
+
+    def _handle(self, environ: dict[str, Any], request_id: str) -> tuple[int, dict[str, Any]]:
+        version = ""
+        try:
+            request = _parse(environ)
+            params = {**request.form, **request.query}
+            action = request.headers.get("x-acs-action") or params.get("Action", "")
+            version = request.headers.get("x-acs-version") or params.get("Version", "")
+            handler = ROUTES.get((version, action))
+            if handler is None:
+                if action in ACTIONS:
+                    raise ApiError("InvalidVersion", f'Specified parameter Version "{version}" is not valid.')
+                raise ApiError("InvalidAction.NotFound", "Specified api is not found, check your url and method.", 404)
+            caller = authenticate(request, self.key_pairs, time.time())
+            if self.faults.config.latency_ms:
+                time.sleep(self.faults.config.latency_ms / 1000)
+            fault = self.faults.before()
+            operation_params = Params({k: v for k, v in params.items() if k not in _PROTOCOL_PARAMS})
+            result = self._run(caller.access_key_id, caller.nonce, action, handler, operation_params, fault)
+            if self.faults.drop_after_commit():
+                raise ApiError("ServiceUnavailable", "The request has failed due to a temporary failure of the "
+                               "server (injected: response lost after commit).", 503)  # fmt: skip
+        except ApiError as error:
+            return _error_answer(error, request_id, version)
+        except Exception:
+            log.exception("emulator operation failed")
+            return _error_answer(ApiError("InternalError", "The request processing has failed due to some unknown "
+                                          "error.", 500), request_id, version)  # fmt: skip
+        body = {"RequestId": request_id, **result}
+        if version == "2017-05-25":
+            body = {"Code": "OK", "Message": "OK", **body}
+        return 200, body
+
+    def _run(
+        self, account: str, nonce: str, action: str, handler: Any, params: Params, fault: str | None
+    ) -> dict[str, Any]:
+        """Record the nonce and the call, then run the operation in one transaction."""
+        now = clock.now(self.store)
+        speed = clock.review_speed(self.store)
+        wall = time.time()
+        with self.store.transaction() as db:
+            self._purge_nonces(db, wall)
+            inserted = db.execute("INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", (nonce, wall))
+            if inserted.rowcount == 0:
+                raise ApiError("SignatureNonceUsed", "Specified signature nonce was used already.")
+            db.execute(
+                "INSERT INTO counters (action, calls) VALUES (?, 1) "
+                "ON CONFLICT (action) DO UPDATE SET calls = calls + 1",
+                (action,),
+            )
+            if fault is None:
+                db.execute("SAVEPOINT operation")
+                try:
+                    result = handler(Context(account=account, params=params, db=db, now=now, speed=speed))
+                except ApiError as error:
+                    db.execute("ROLLBACK TO operation")
+                    db.execute("RELEASE operation")
+                    failure: ApiError | None = error
+                else:
+                    db.execute("RELEASE operation")
+                    failure = None
+        if fault == "throttle":
+            raise ApiError("Throttling.User", "Request was denied due to user flow control.")
+        if fault == "error":
+            raise ApiError(
+                "ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503
+            )
+        if failure is not None:
+            raise failure
+        return result
+
+    def _purge_nonces(self, db: Any, wall: float) -> None:
+        with self._requests_lock:
+            self._requests += 1
+            due = self._requests % 1000 == 1
+        if due:
+            db.execute("DELETE FROM nonces WHERE seen_at < ?", (wall - 2 * MAX_CLOCK_SKEW_SECONDS,))
+
+
+def _error_answer(error: ApiError, request_id: str, version: str) -> tuple[int, dict[str, Any]]:
+    body: dict[str, Any] = {"RequestId": request_id, "HostId": "alisms-emulator", "Code": error.code,
+                            "Message": error.message}  # fmt: skip
+    if version == "2018-05-01":
+        body.update(ResponseCode=error.code, ResponseDescription=error.message)
+    if error.business:
+        return (200 if version in _BODY_ERROR_VERSIONS else 400), body
+    return error.status, body
+
+
+def _parse(environ: Mapping[str, Any]) -> SignedRequest:
+    method = str(environ.get("REQUEST_METHOD", "GET")).upper()
+    if method not in ("GET", "POST"):
+        raise ApiError("UnsupportedHTTPMethod", f"HTTP method {method} is not supported; use POST.", 405)
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise ApiError("InvalidParameter.ContentLength", "Content-Length is not a number.") from None
+    if length > MAX_BODY_BYTES:
+        raise ApiError("RequestTooLarge", f"The request body is larger than {MAX_BODY_BYTES} bytes.", 413)
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    headers = {
+        key[5:].lower().replace("_", "-"): str(value) for key, value in environ.items() if key.startswith("HTTP_")
+    }
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = str(environ["CONTENT_TYPE"])
+    if environ.get("CONTENT_LENGTH"):
+        headers["content-length"] = str(environ["CONTENT_LENGTH"])
+    try:
+        query = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True, strict_parsing=False))
+        form: dict[str, str] = {}
+        if body and headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(
+            "InvalidParameter.Encoding", "The request parameters are not valid UTF-8 form encoding."
+        ) from None
+    for name, value in {**query, **form}.items():
+        if "\x00" in name or "\x00" in value:
+            raise ApiError("InvalidParameter", f'The parameter "{name[:40]}" contains a NUL character.')
+    return SignedRequest(method=method, path=str(environ.get("PATH_INFO") or "/"), query=query, form=form,
+                         headers=headers, body=body)  # fmt: skip

@@ -1,0 +1,20 @@
+"""The operation table: (Version, Action) -> handler, gathered from the API family modules."""
+
+from pulumi_alisms.emulator import (
+    contacts,
+    fraud,
+    frequency,
+    quota,
+    sender_ids,
+    sending,
+    templates,
+    thresholds,
+)
+from pulumi_alisms.emulator.context import Handler
+
+FAMILIES = (templates, contacts, thresholds, frequency, fraud, quota, sending, sender_ids)
+
+ROUTES: dict[tuple[str, str], Handler] = {
+    (family.VERSION, action): handler for family in FAMILIES for action, handler in family.OPERATIONS.items()
+}
+ACTIONS: frozenset[str] = frozenset(action for _, action in ROUTES)
