@@ -1,0 +1,221 @@
+"""Message templates: our client (embedded and over HTTP), the official SDK, review on the clock, lost answers."""
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from alibabacloud_dysmsapi20170525 import models as sdk
+from alibabacloud_dysmsapi20170525.client import Client as SdkClient
+
+from conftest import FAST_RETRY, sdk_config
+from pulumi_alisms.api.account import AccountClient
+from pulumi_alisms.api.client import RpcClient
+from pulumi_alisms.api.errors import AliSmsApiError
+from pulumi_alisms.api.signing import Credentials
+from pulumi_alisms.api.templates import TemplatesApi
+from pulumi_alisms.emulator import clock
+from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
+from pulumi_alisms.emulator.faults import FaultConfig
+from pulumi_alisms.emulator.server import EmulatorServer
+from pulumi_alisms.emulator.store import Store
+
+OTP = "Your verification code is ${code}. It expires in 5 minutes."
+SHORTENED = "Track your parcel at https://bit.ly/3xYz and reply STOP to opt out."
+CONSOLE_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+
+
+@pytest.fixture(params=["account", "remote_account"])
+def client(request: pytest.FixtureRequest) -> AccountClient:
+    """Our client on the embedded account and on the standalone emulator over HTTP."""
+    account: AccountClient = request.getfixturevalue(request.param)
+    return account
+
+
+def _fast_review(store: Store) -> None:
+    """Reviews take 2 emulator seconds, so 'reviewing' can be observed until the clock moves."""
+    store.set_setting("review_speed", "fast")
+
+
+def test_template_is_reviewed_on_the_clock(client: AccountClient, store: Store) -> None:
+    _fast_review(store)
+    code = client.templates.create("Login code", "otp", OTP, remark="Sign-in to example.com")
+    assert re.fullmatch(r"SMS_\d{9}", code)
+
+    reviewing = client.templates.get(code)
+    assert reviewing is not None
+    assert (reviewing.name, reviewing.type, reviewing.content) == ("Login code", "otp", OTP)
+    assert (reviewing.status, reviewing.reject_reason) == ("reviewing", None)
+    assert reviewing.remark == "Sign-in to example.com"
+    assert reviewing.order_id is not None and reviewing.order_id.isdigit()
+    assert reviewing.created_at is not None and CONSOLE_DATE.fullmatch(reviewing.created_at)
+    assert [(t.template_code, t.status) for t in client.templates.list_all()] == [(code, "reviewing")]
+
+    clock.advance(store, 3)
+    approved = client.templates.get(code)
+    assert approved is not None
+    assert (approved.status, approved.reject_reason) == ("approved", None)
+
+
+def test_instant_review_decides_on_the_next_read(client: AccountClient) -> None:
+    code = client.templates.create("Order shipped", "notification", "Order ${order} has shipped.")
+    template = client.templates.get(code)
+    assert template is not None and template.status == "approved"
+
+
+def test_url_shortener_is_rejected_with_a_reason(client: AccountClient) -> None:
+    code = client.templates.create("Parcel", "notification", SHORTENED)
+    template = client.templates.get(code)
+    assert template is not None
+    assert template.status == "rejected"
+    assert template.reject_reason is not None and "URL shortener" in template.reject_reason
+    (listed,) = client.templates.list_all()
+    assert (listed.status, listed.reject_reason) == ("rejected", template.reject_reason)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code", "parameter"),
+    [
+        ({"type": "promotional", "content": "Spring sale: ${percent} off everything!"}, "isv.SMS_TEMPLATE_ILLEGAL",
+         "TemplateContent"),
+        ({"type": "international", "intl_type": 1, "content": "Hi ${name}, 20% off today"}, "isv.SMS_TEMPLATE_ILLEGAL",
+         "TemplateContent"),
+        ({"type": "otp", "content": "x" * 501}, "isv.SMS_TEMPLATE_ILLEGAL", "TemplateContent"),
+        ({"type": "otp", "content": OTP, "name": "n" * 31}, "isv.SMS_TEMPLATE_ILLEGAL", "TemplateName"),
+        ({"type": "otp", "content": OTP, "remark": "r" * 101}, "isv.SMS_TEMPLATE_ILLEGAL", "Remark"),
+        ({"type": "international", "content": OTP}, "MissingParameter.IntlType", "IntlType"),
+        ({"type": "otp", "content": OTP, "intl_type": 0}, "InvalidParameter.IntlType", "IntlType"),
+    ],
+)  # fmt: skip
+def test_invalid_templates_are_refused_naming_the_parameter(
+    account: AccountClient, arguments: dict[str, Any], code: str, parameter: str
+) -> None:
+    with pytest.raises(AliSmsApiError) as raised:
+        account.templates.create(**{"name": "Campaign", **arguments})
+    assert raised.value.code == code
+    assert parameter in raised.value.message
+    assert account.templates.list_all() == []
+
+
+def test_international_notification_may_use_variables(account: AccountClient) -> None:
+    code = account.templates.create("Intl OTP", "international", OTP, intl_type=0)
+    template = account.templates.get(code)
+    assert template is not None
+    assert (template.type, template.intl_type, template.status) == ("international", 0, "approved")
+
+
+def test_update_resubmits_a_rejected_template(client: AccountClient, store: Store) -> None:
+    _fast_review(store)
+    code = client.templates.create("Parcel", "notification", SHORTENED)
+    clock.advance(store, 3)
+    rejected = client.templates.get(code)
+    assert rejected is not None and rejected.status == "rejected"
+
+    fixed = "Track your parcel at https://parcels.example.com/${id}"
+    client.templates.update(code, "Parcel tracking", "notification", fixed, remark="Delivery updates")
+    resubmitted = client.templates.get(code)
+    assert resubmitted is not None
+    assert (resubmitted.status, resubmitted.reject_reason) == ("reviewing", None)
+    assert (resubmitted.name, resubmitted.content, resubmitted.remark) == ("Parcel tracking", fixed, "Delivery updates")
+    assert resubmitted.order_id != rejected.order_id
+    with pytest.raises(AliSmsApiError) as under_review:
+        client.templates.update(code, "Parcel tracking", "notification", fixed)
+    assert under_review.value.code == "isv.SMS_TEMPLATE_STATUS_NOT_SUPPORT_UPDATE"
+
+    clock.advance(store, 3)
+    approved = client.templates.get(code)
+    assert approved is not None and approved.status == "approved"
+    with pytest.raises(AliSmsApiError) as is_approved:
+        client.templates.update(code, "Parcel tracking", "notification", "Changed after approval")
+    assert is_approved.value.code == "isv.SMS_TEMPLATE_STATUS_NOT_SUPPORT_UPDATE"
+
+
+def test_delete(client: AccountClient, store: Store) -> None:
+    code = client.templates.create("Goodbye", "notification", "Your account ${name} was closed.")
+    assert client.templates.delete(code) is True
+    assert client.templates.get(code) is None
+    assert client.templates.delete(code) is False
+    assert client.templates.list_all() == []
+
+    _fast_review(store)
+    reviewing = client.templates.create("Pending", "notification", "Your order ${id} is ready.")
+    with pytest.raises(AliSmsApiError) as raised:
+        client.templates.delete(reviewing)
+    assert raised.value.code == "isv.ERROR_Template_NOT_DELETE"
+    assert client.templates.get(reviewing) is not None
+
+
+def test_pagination_returns_every_template_once_in_creation_order(account: AccountClient) -> None:
+    codes = [account.templates.create(f"Template {i}", "notification", f"Notice {i}: ${{detail}}") for i in range(120)]
+    assert [t.template_code for t in account.templates.list_all()] == codes
+
+    last = account.templates.list_page(3, 50)
+    assert (len(last.items), last.total_count, last.page, last.page_size) == (20, 120, 3, 50)
+    assert account.templates.list_page(4, 50).items == []
+    with pytest.raises(AliSmsApiError) as raised:
+        account.templates.list_page(1, 51)
+    assert raised.value.code == "InvalidParameter.PageSize"
+
+
+def test_official_sdk_round_trip(emulator: EmulatorServer) -> None:
+    client = SdkClient(sdk_config(emulator.url))
+    created = client.create_sms_template(sdk.CreateSmsTemplateRequest(
+        template_name="Intl login", template_type=3, intl_type=2, template_content=OTP, remark="Sign-in codes",
+    )).body  # fmt: skip
+    assert created.code == "OK" and created.template_name == "Intl login"
+    assert re.fullmatch(r"SMS_\d{9}", created.template_code) and created.order_id.isdigit()
+
+    got = client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=created.template_code)).body
+    assert (got.code, got.template_code, got.template_name) == ("OK", created.template_code, "Intl login")
+    assert (got.template_type, got.intl_type, got.template_status) == ("3", 2, "1")
+    assert (got.template_content, got.remark, got.order_id) == (OTP, "Sign-in codes", created.order_id)
+    assert CONSOLE_DATE.fullmatch(got.create_date) and CONSOLE_DATE.fullmatch(got.audit_info.audit_date)
+
+    parcel = client.create_sms_template(sdk.CreateSmsTemplateRequest(
+        template_name="Parcel", template_type=1, template_content=SHORTENED,
+    )).body.template_code  # fmt: skip
+    rejected = client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=parcel)).body
+    assert rejected.template_status == "2" and "URL shortener" in rejected.audit_info.reject_info
+    fixed = "Track your parcel at https://parcels.example.com/${id}"
+    updated = client.update_sms_template(sdk.UpdateSmsTemplateRequest(
+        template_code=parcel, template_name="Parcel v2", template_type=1, template_content=fixed,
+    )).body  # fmt: skip
+    assert (updated.code, updated.template_code, updated.template_name) == ("OK", parcel, "Parcel v2")
+
+    page = client.query_sms_template_list(sdk.QuerySmsTemplateListRequest(page_index=1, page_size=10)).body
+    assert (page.code, page.total_count, page.current_page, page.page_size) == ("OK", 2, 1, 10)
+    first, second = page.sms_template_list
+    assert (first.template_code, first.outer_template_type, first.template_type) == (created.template_code, 3, 6)
+    assert (first.audit_status, first.template_content) == ("AUDIT_STATE_PASS", OTP)
+    assert (second.template_code, second.template_name, second.template_content) == (parcel, "Parcel v2", fixed)
+    assert (second.outer_template_type, second.template_type, second.audit_status) == (1, 0, "AUDIT_STATE_PASS")
+
+    deleted = client.delete_sms_template(sdk.DeleteSmsTemplateRequest(template_code=parcel)).body
+    assert (deleted.code, deleted.template_code) == ("OK", parcel)
+    missing = client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=parcel)).body
+    assert missing.code == "isv.TEMPLATE_NOT_EXIST"
+
+
+def _calls(store: Store, action: str) -> int:
+    row = store.connection().execute("SELECT calls FROM counters WHERE action = ?", (action,)).fetchone()
+    return int(row["calls"]) if row else 0
+
+
+def test_lost_answers_create_no_duplicates(store: Store, account: AccountClient) -> None:
+    faults = FaultConfig(drop_after_commit_rate=0.3, error_rate=0.1, seed=20261127)
+    transport = httpx.WSGITransport(app=EmulatorApp(store, faults=faults))
+    rpc = RpcClient("http://faulty.alisms", Credentials(DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET), transport=transport,
+                    retry=FAST_RETRY)  # fmt: skip
+    flaky = TemplatesApi(rpc)
+    try:
+        codes = [flaky.create(f"Notice {i}", "notification", f"Notice {i}: ${{detail}}") for i in range(30)]
+        rejected = [flaky.create(f"Parcel {i}", "notification", f"{SHORTENED} #{i}") for i in range(10)]
+        for i, code in enumerate(rejected):
+            flaky.update(code, f"Parcel {i}", "notification", f"Track parcel {i} at https://parcels.example.com")
+    finally:
+        rpc.close()
+
+    assert _calls(store, "CreateSmsTemplate") > 40 and _calls(store, "UpdateSmsTemplate") > 10  # faults happened
+    listed = account.templates.list_all()
+    assert [t.template_code for t in listed] == codes + rejected
+    assert {t.status for t in listed} == {"approved"}
