@@ -1,0 +1,261 @@
+"""SenderID registration: this project's operations (Version 2017-06-20), documented in docs/api.md.
+
+Alibaba registers SenderIDs in the console only; when an official API appears, this module is the one
+adapter to replace. SubmitSenderIdRegistration, GetSenderIdRegistration, ListSenderIdRegistrations,
+UploadSenderIdDocuments, UpdateSenderIdRegistration, DeleteSenderIdRegistration.
+"""
+
+import base64
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pulumi_alisms.api.client import ParamValue, RpcClient
+from pulumi_alisms.api.errors import AliSmsApiError
+from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES, UseCase
+
+VERSION = "2017-06-20"
+NOT_FOUND = "InvalidRegistrationId.NotFound"
+MAX_PAGE_SIZE = 100
+
+RegistrationStatus = Literal[
+    "Submitted", "DocumentsToBeRendered", "DocumentsRendered", "UnderReview", "Approved", "Rejected", "Expired"
+]
+
+
+class RegistrationDocument(BaseModel):
+    """A document attached to a registration: what was uploaded, not its content."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    file_name: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class Registration(BaseModel):
+    """A SenderID registration for one country and its review status."""
+
+    model_config = ConfigDict(frozen=True)
+
+    registration_id: str
+    country: str
+    sender_id: str
+    company_name: str
+    website: str | None = None
+    use_case: UseCase
+    business_info: dict[str, str] = Field(default_factory=dict)
+    sample_templates: list[str]
+    documents: list[RegistrationDocument] = Field(default_factory=list)
+    status: RegistrationStatus
+    status_reason: str | None = None
+    submitted_at: datetime
+    reviewed_at: datetime | None = None
+    documents_due_at: datetime | None = None
+    updated_at: datetime
+
+
+class RegistrationAck(BaseModel):
+    """The answer of a write: the registration and the status it is in now."""
+
+    model_config = ConfigDict(frozen=True)
+
+    registration_id: str
+    status: RegistrationStatus
+
+
+class RegistrationPage(BaseModel):
+    """One page of ListSenderIdRegistrations."""
+
+    registrations: list[Registration]
+    total_count: int
+    page_no: int
+    page_size: int
+
+
+class DocumentUpload(BaseModel):
+    """A registration document to upload from a local file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    path: str
+
+
+class SenderIdsApi:
+    """Submit, follow, amend and withdraw SenderID registrations."""
+
+    def __init__(self, rpc: RpcClient) -> None:
+        self._rpc = rpc
+
+    def submit(
+        self,
+        *,
+        country: str,
+        sender_id: str,
+        company_name: str,
+        use_case: UseCase,
+        sample_templates: Sequence[str],
+        website: str | None = None,
+        business_info: dict[str, str] | None = None,
+        client_token: str | None = None,
+    ) -> RegistrationAck:
+        """Register a SenderID for a country (SubmitSenderIdRegistration).
+
+        Always sends a ClientToken (a new one unless given), so a retry after a lost answer returns the
+        registration the first attempt created instead of creating a second one.
+        """
+        params: dict[str, ParamValue] = {
+            "Country": country,
+            "SenderId": sender_id,
+            "CompanyName": company_name,
+            "Website": website,
+            "UseCase": use_case,
+            "BusinessInfo": business_info,
+            "SampleTemplates": list(sample_templates),
+            "ClientToken": client_token or str(uuid.uuid4()),
+        }
+        return _ack(self._rpc.call(VERSION, "SubmitSenderIdRegistration", params, idempotent=True))
+
+    def get(self, registration_id: str) -> Registration | None:
+        """One registration (GetSenderIdRegistration), or ``None`` when it does not exist."""
+        try:
+            data = self._rpc.call(VERSION, "GetSenderIdRegistration", {"RegistrationId": registration_id},
+                                  idempotent=True)  # fmt: skip
+        except AliSmsApiError as error:
+            if error.code == NOT_FOUND:
+                return None
+            raise
+        return _registration(data["Registration"])
+
+    def list_page(
+        self, page: int = 1, size: int = 20, *, country: str | None = None, status: RegistrationStatus | None = None
+    ) -> RegistrationPage:
+        """One page of registrations in submission order (ListSenderIdRegistrations); pages count from 1."""
+        data = self._rpc.call(
+            VERSION,
+            "ListSenderIdRegistrations",
+            {"PageNo": page, "PageSize": size, "Country": country, "Status": status},
+            idempotent=True,
+        )
+        return RegistrationPage(
+            registrations=[_registration(item) for item in data.get("Registrations") or []],
+            total_count=int(data.get("TotalCount") or 0),
+            page_no=int(data.get("PageNo") or page),
+            page_size=int(data.get("PageSize") or size),
+        )
+
+    def iter_all(
+        self, *, country: str | None = None, status: RegistrationStatus | None = None
+    ) -> Iterator[Registration]:
+        """Every registration (optionally of one country and/or status), fetched 100 at a time."""
+        page = 1
+        while True:
+            result = self.list_page(page, MAX_PAGE_SIZE, country=country, status=status)
+            yield from result.registrations
+            if not result.registrations or page * MAX_PAGE_SIZE >= result.total_count:
+                return
+            page += 1
+
+    def list_all(self, *, country: str | None = None, status: RegistrationStatus | None = None) -> list[Registration]:
+        """Every registration, as a list."""
+        return list(self.iter_all(country=country, status=status))
+
+    def upload_documents(self, registration_id: str, documents: Sequence[DocumentUpload]) -> RegistrationAck:
+        """Upload the documents of a DocumentsRendered registration from local files (UploadSenderIdDocuments)."""
+        payload = [_encode_document(document) for document in documents]
+        data = self._rpc.call(VERSION, "UploadSenderIdDocuments",
+                              {"RegistrationId": registration_id, "Documents": payload}, idempotent=False)  # fmt: skip
+        return _ack(data)
+
+    def update(
+        self,
+        registration_id: str,
+        *,
+        sender_id: str | None = None,
+        company_name: str | None = None,
+        website: str | None = None,
+        use_case: UseCase | None = None,
+        business_info: dict[str, str] | None = None,
+        sample_templates: Sequence[str] | None = None,
+    ) -> RegistrationAck:
+        """Amend a registration that is not approved and resubmit it (UpdateSenderIdRegistration).
+
+        ``None`` leaves a field as it is; ``website=""`` clears the website. With no field given this
+        simply resubmits, which is how an Expired or Rejected registration is retried.
+        """
+        params: dict[str, ParamValue] = {
+            "RegistrationId": registration_id,
+            "SenderId": sender_id,
+            "CompanyName": company_name,
+            "Website": website,
+            "UseCase": use_case,
+            "BusinessInfo": business_info,
+            "SampleTemplates": None if sample_templates is None else list(sample_templates),
+        }
+        return _ack(self._rpc.call(VERSION, "UpdateSenderIdRegistration", params, idempotent=False))
+
+    def delete(self, registration_id: str) -> bool:
+        """Withdraw and delete a registration (DeleteSenderIdRegistration); ``False`` if it was already gone."""
+        try:
+            self._rpc.call(VERSION, "DeleteSenderIdRegistration", {"RegistrationId": registration_id}, idempotent=True)
+        except AliSmsApiError as error:
+            if error.code == NOT_FOUND:
+                return False
+            raise
+        return True
+
+
+def _encode_document(document: DocumentUpload) -> dict[str, str]:
+    """The wire form of a document, read from its file; errors name the file."""
+    path = Path(document.path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise ValueError(f"document {document.type!r} file {path} is {size} bytes; at most {MAX_DOCUMENT_BYTES} "
+                             "bytes (10 MB) per file")  # fmt: skip
+        content = path.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"document {document.type!r} file {path} does not exist") from None
+    except OSError as error:
+        raise OSError(f"cannot read document {document.type!r} file {path}: {error.strerror or error}") from None
+    return {"Type": document.type, "FileName": path.name, "ContentBase64": base64.b64encode(content).decode("ascii")}
+
+
+def _ack(data: dict[str, Any]) -> RegistrationAck:
+    return RegistrationAck(registration_id=data["RegistrationId"], status=data["Status"])
+
+
+def _registration(data: dict[str, Any]) -> Registration:
+    return Registration(
+        registration_id=data["RegistrationId"],
+        country=data["Country"],
+        sender_id=data["SenderId"],
+        company_name=data["CompanyName"],
+        website=data.get("Website"),
+        use_case=data["UseCase"],
+        business_info=data.get("BusinessInfo") or {},
+        sample_templates=data.get("SampleTemplates") or [],
+        documents=[
+            RegistrationDocument(
+                type=item["Type"],
+                file_name=item["FileName"],
+                size=item["Size"],
+                sha256=item["Sha256"],
+                uploaded_at=item["UploadedAt"],
+            )
+            for item in data.get("Documents") or []
+        ],
+        status=data["Status"],
+        status_reason=data.get("StatusReason"),
+        submitted_at=data["SubmittedAt"],
+        reviewed_at=data.get("ReviewedAt"),
+        documents_due_at=data.get("DocumentsDueAt"),
+        updated_at=data["UpdatedAt"],
+    )
