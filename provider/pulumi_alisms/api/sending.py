@@ -1,0 +1,100 @@
+"""Sending: SendMessageToGlobe, SendMessageWithTemplate, QueryMessage (Dysmsapi 2018-05-01).
+
+Sends are not idempotent (sending twice sends twice), so they are retried only when throttled.
+"""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from pulumi_alisms.api.client import RpcClient
+from pulumi_alisms.rules.phone_numbers import parse_phone_number
+from pulumi_alisms.rules.sender_ids import UseCase
+
+VERSION = "2018-05-01"
+# Use case -> SendMessageToGlobe ``Type``.
+MESSAGE_TYPES: dict[str, str] = {"otp": "OTP", "notification": "NOTIFY", "promotional": "MKT"}
+DeliveryStatus = Literal["sent", "failed", "sending"]
+# QueryMessage ``Status`` -> delivery status.
+DELIVERY_STATUSES: dict[str, DeliveryStatus] = {"1": "sent", "2": "failed", "3": "sending"}
+
+
+class SentMessage(BaseModel):
+    """A message the account accepted: its id, the normalized number, billable segments, destination country."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_id: str
+    to: str
+    segments: int
+    country: str | None
+
+
+class MessageRecord(BaseModel):
+    """The delivery report of one message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_id: str
+    to: str
+    status: DeliveryStatus
+    message: str | None = None
+    country: str | None = None
+    error_code: str | None = None
+    sent_at: str | None = None
+    received_at: str | None = None
+
+
+class SendingApi:
+    """Send international messages and read their delivery reports."""
+
+    def __init__(self, rpc: RpcClient) -> None:
+        self._rpc = rpc
+
+    def send(self, to: str, sender: str | None, message: str, type: UseCase | None = None) -> SentMessage:
+        """Send a text (SendMessageToGlobe); ``sender`` is the SenderID (``From``)."""
+        data = self._rpc.call(
+            VERSION,
+            "SendMessageToGlobe",
+            {"To": to, "From": sender, "Message": message, "Type": MESSAGE_TYPES[type] if type else None},
+            idempotent=False,
+        )
+        return _sent(data)
+
+    def send_with_template(self, to: str, sender: str, template_code: str, params: dict[str, Any]) -> SentMessage:
+        """Send an approved template with its ``${variables}`` filled from ``params`` (SendMessageWithTemplate)."""
+        data = self._rpc.call(
+            VERSION,
+            "SendMessageWithTemplate",
+            {"To": to, "From": sender, "TemplateCode": template_code, "TemplateParam": params},
+            idempotent=False,
+        )
+        return _sent(data)
+
+    def query(self, message_id: str) -> MessageRecord:
+        """The delivery report of a message (QueryMessage)."""
+        data = self._rpc.call(VERSION, "QueryMessage", {"MessageId": message_id}, idempotent=True)
+        to = str(data.get("To") or "")
+        return MessageRecord(
+            message_id=str(data.get("MessageId") or message_id),
+            to=to,
+            status=DELIVERY_STATUSES.get(str(data.get("Status")), "sending"),
+            message=data.get("Message"),
+            country=_country(to),
+            error_code=data.get("ErrorCode"),
+            sent_at=data.get("SendDate"),
+            received_at=data.get("ReceiveDate"),
+        )
+
+
+def _sent(data: dict[str, Any]) -> SentMessage:
+    to = str(data.get("To") or "")
+    return SentMessage(
+        message_id=str(data["MessageId"]), to=to, segments=int(data.get("Segments") or 1), country=_country(to)
+    )
+
+
+def _country(to: str) -> str | None:
+    """The ISO country of a number (the answers name countries for people, not by code)."""
+    number = parse_phone_number(to)
+    return number.country if number else None
