@@ -1,0 +1,149 @@
+"""Alert contacts: SaveContactsNew, QueryContactsListNew, DeleteContactsNew, SendVerificationNew (Dysms 2017-06-20).
+
+SaveContactsNew answers only ``Result``: a new contact's id is found by listing. Creating a contact (and
+confirming a verification code) is not idempotent, so after a lost answer :meth:`ContactsApi.save` looks the
+contact up before it tries again.
+"""
+
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from pulumi_alisms.api.client import ParamValue, RpcClient
+from pulumi_alisms.api.errors import AliSmsApiError
+from pulumi_alisms.rules.contacts import ALERT_FLAGS
+
+VERSION = "2017-06-20"
+VerificationKind = Literal["phone", "email"]
+_VERIFY_TYPES: dict[str, str] = {"phone": "SMS", "email": "EMAIL"}
+log = logging.getLogger("pulumi_alisms.api")
+
+
+class Contact(BaseModel):
+    """An alert contact and the alerts (``rules.contacts.ALERT_FLAGS`` keys) it receives."""
+
+    model_config = ConfigDict(frozen=True)
+
+    contact_id: int
+    name: str
+    phone: str
+    email: str
+    alerts: list[str]
+    verified: bool = False
+
+
+def _contact(entry: dict[str, Any]) -> Contact:
+    return Contact(
+        contact_id=int(entry["Id"]),
+        name=str(entry.get("Name") or ""),
+        phone=str(entry.get("Phone") or ""),
+        email=str(entry.get("Email") or ""),
+        alerts=[alert for alert, flag in ALERT_FLAGS.items() if int(entry.get(flag) or 0)],
+        verified=bool(entry.get("Verified", False)),
+    )
+
+
+class ContactsApi:
+    """Create, read, update, delete and verify the account's alert contacts."""
+
+    def __init__(self, rpc: RpcClient) -> None:
+        self._rpc = rpc
+        self._rng = random.Random()
+
+    def get(self, contact_id: int) -> Contact | None:
+        """One contact, or ``None`` if the account has no contact with that id."""
+        return next((contact for contact in self.list() if contact.contact_id == contact_id), None)
+
+    def save(
+        self,
+        name: str,
+        phone: str,
+        email: str,
+        alerts: Sequence[str],
+        contact_id: int | None = None,
+        verification_code: str | None = None,
+    ) -> int:
+        """Create (no ``contact_id``) or update a contact; returns its id.
+
+        With ``verification_code`` (sent by :meth:`send_verification`) the contact becomes verified.
+        """
+        unknown = sorted(set(alerts) - set(ALERT_FLAGS))
+        if unknown:
+            raise ValueError(f"unknown alerts {unknown}; known: {', '.join(ALERT_FLAGS)}")
+        params: dict[str, ParamValue] = {
+            "Id": contact_id,
+            "Name": name,
+            "Phone": phone,
+            "Email": email,
+            **{flag: int(alert in alerts) for alert, flag in ALERT_FLAGS.items()},
+            "VerificationCode": verification_code,
+        }
+        if contact_id is not None and verification_code is None:
+            self._rpc.call(VERSION, "SaveContactsNew", params, idempotent=True)
+            return contact_id
+        known = {contact.contact_id for contact in self.list()} if contact_id is None else set()
+
+        def saved() -> int | None:
+            for contact in self.list():
+                same = (contact.name, contact.phone, contact.email, sorted(contact.alerts)) == (
+                    name, phone, email, sorted(set(alerts)))  # fmt: skip
+                if contact_id is None and same and contact.contact_id not in known:
+                    return contact.contact_id
+                if contact.contact_id == contact_id and same and contact.verified:
+                    return contact_id
+            return None
+
+        return self._save_with_lookup(params, saved)
+
+    def _save_with_lookup(self, params: dict[str, ParamValue], saved: Callable[[], int | None]) -> int:
+        """Run a non-idempotent SaveContactsNew; after a retryable failure, retry only if ``saved`` finds nothing."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                self._rpc.call(VERSION, "SaveContactsNew", params, idempotent=False)
+            except AliSmsApiError as error:
+                if error.throttled or not error.retryable or attempt >= self._rpc.retry.max_attempts:
+                    raise
+                log.info(
+                    "SaveContactsNew attempt %d failed with %s; checking whether it was saved", attempt, error.code
+                )
+                found = saved()
+                if found is not None:
+                    return found
+                time.sleep(self._rpc.retry.delay(attempt, self._rng))
+                continue
+            found = saved()
+            if found is None:
+                raise AliSmsApiError(
+                    "SaveContactsNew", "InvalidResponse", "the saved contact is not in the contact list"
+                )
+            return found
+
+    def delete(self, contact_id: int) -> bool:
+        """Delete a contact; ``False`` if the account has no such contact (already deleted)."""
+        try:
+            self._rpc.call(VERSION, "DeleteContactsNew", {"Ids": str(contact_id)}, idempotent=True)
+        except AliSmsApiError as error:
+            if error.http_status == 404 or error.code.endswith(".NotFound"):
+                return False
+            raise
+        return True
+
+    def send_verification(self, target: str, kind: VerificationKind) -> None:
+        """Send a verification code to a contact's phone number or email address (SendVerificationNew)."""
+        self._rpc.call(
+            VERSION,
+            "SendVerificationNew",
+            {"BizType": "CONTACT", "VerifyType": _VERIFY_TYPES[kind], "Target": target},
+            idempotent=False,
+        )
+
+    def list(self) -> list[Contact]:
+        """Every contact of the account (QueryContactsListNew)."""
+        data = self._rpc.call(VERSION, "QueryContactsListNew", {}, idempotent=True)
+        return [_contact(entry) for entry in data.get("List") or []]

@@ -1,0 +1,48 @@
+"""OTP abuse (fraud) prevention limits: CreatePrevLimitNew, QueryPrevLimitNew (Dysms 2017-06-20)."""
+
+from pydantic import BaseModel, ConfigDict, NonNegativeInt
+
+from pulumi_alisms.api.client import RpcClient
+
+VERSION = "2017-06-20"
+
+
+class FraudLimits(BaseModel):
+    """Hourly verification-message limit, hour-on-hour increase rate and success rate (percent)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    hourly_limit: NonNegativeInt
+    increase_rate: NonNegativeInt
+    success_rate: NonNegativeInt
+
+
+class FraudApi:
+    """Read and set the account's abuse prevention limits."""
+
+    def __init__(self, rpc: RpcClient) -> None:
+        self._rpc = rpc
+
+    def get(self) -> FraudLimits | None:
+        """The current limits (QueryPrevLimitNew), or ``None`` if they were never set."""
+        data = self._rpc.call(VERSION, "QueryPrevLimitNew", {}, idempotent=True)
+        if data.get("HourLimit") is None:
+            return None
+        return FraudLimits(
+            hourly_limit=int(data["HourLimit"]),
+            increase_rate=int(data["IncreaseRate"]),
+            success_rate=int(data["SuccessRate"]),
+        )
+
+    def set(self, limits: FraudLimits) -> None:
+        """Set the three limits (CreatePrevLimitNew)."""
+        self._rpc.call(
+            VERSION,
+            "CreatePrevLimitNew",
+            {
+                "HourLimit": limits.hourly_limit,
+                "IncreaseRate": limits.increase_rate,
+                "SuccessRate": limits.success_rate,
+            },
+            idempotent=True,
+        )
