@@ -1,0 +1,59 @@
+"""``alisms``: the console script. Each command group module adds its commands with ``register(commands)``.
+
+Importing this module stays light: groups import the emulator, the API client or pydantic inside the
+commands that need them.
+"""
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from pulumi_alisms.cli import CliError, Commands, emulator
+
+# Each group adds its subcommands; a subcommand sets ``handler(args) -> exit status`` as a default.
+COMMAND_GROUPS: tuple[Callable[[Commands], None], ...] = (emulator.register,)
+ERROR_EXIT = 1
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors exit 1 like every other error (2 means "changes found" for ``alisms plan`` / ``drift``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(ERROR_EXIT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command tree."""
+    description = "Alibaba Cloud international SMS as code: GitOps checks and the live-account emulator."
+    parser: argparse.ArgumentParser = Parser(prog="alisms", description=description)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for register in COMMAND_GROUPS:
+        register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except CliError as error:
+        print(f"alisms: error: {error}", file=sys.stderr)
+        return ERROR_EXIT
+    return status
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pulumi-alisms")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

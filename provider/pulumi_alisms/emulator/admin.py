@@ -1,0 +1,176 @@
+"""Administrative operations on an emulator account: the review desk, the clock, the outbox and call counters.
+
+``alisms emulator`` and tests use them on a :class:`Store` directly, not over the wire. A reviewer's
+decision is final for the object it names: the automatic review does not revisit it.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_alisms.emulator import clock
+from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
+from pulumi_alisms.emulator.context import Context
+from pulumi_alisms.emulator.params import Params
+from pulumi_alisms.emulator.store import Store
+
+REGISTRATION_PREFIX = "sr-"
+TEMPLATE_PREFIX = "SMS_"
+_DURATION = re.compile(r"(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
+_UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
+
+
+class UnknownObjectError(LookupError):
+    """No SenderID registration or template with this id in the account."""
+
+    def __init__(self, object_id: str, account: str) -> None:
+        if object_id.startswith(REGISTRATION_PREFIX):
+            message = f"no SenderID registration {object_id} in account {account}"
+        elif object_id.startswith(TEMPLATE_PREFIX):
+            message = f"no template {object_id} in account {account}"
+        else:
+            message = (f"{object_id!r} is neither a SenderID registration id ({REGISTRATION_PREFIX}...) "
+                       f"nor a template code ({TEMPLATE_PREFIX}...)")  # fmt: skip
+        super().__init__(message)
+        self.object_id = object_id
+        self.account = account
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's decision on one object, as recorded."""
+
+    kind: str  # "SenderID registration" | "template"
+    object_id: str
+    account: str
+    label: str  # what the object is, for people: "MYBRAND for GB", a template's name
+    status: str
+    reason: str | None
+
+    @property
+    def verdict(self) -> str:
+        """``approved`` or ``rejected``."""
+        return "approved" if self.reason is None else "rejected"
+
+    def __str__(self) -> str:
+        text = f"{self.verdict} {self.kind} {self.object_id} ({self.label}) in account {self.account}"
+        text += f": status {self.status}"
+        return text if self.reason is None else f"{text} (reason: {self.reason})"
+
+
+def approve(store: Store, object_id: str, account: str = DEV_ACCESS_KEY_ID) -> Decision:
+    """Approve a SenderID registration (``sr-...``) or a template (``SMS_...``) now."""
+    return _decide(store, object_id, account, None)
+
+
+def reject(store: Store, object_id: str, reason: str, account: str = DEV_ACCESS_KEY_ID) -> Decision:
+    """Reject a SenderID registration or a template now, with the reason the account owner will read."""
+    if not reason.strip():
+        raise ValueError("a rejection needs a reason")
+    return _decide(store, object_id, account, reason.strip())
+
+
+def _decide(store: Store, object_id: str, account: str, reason: str | None) -> Decision:
+    """Record the decision and notify the contacts who receive review results, in one transaction."""
+    with store.transaction() as db:
+        ctx = Context(account=account, params=Params({}), db=db, now=clock.now(store), speed=clock.review_speed(store))
+        if object_id.startswith(REGISTRATION_PREFIX):
+            decision = _decide_registration(ctx, object_id, reason)
+        elif object_id.startswith(TEMPLATE_PREFIX):
+            decision = _decide_template(ctx, object_id, reason)
+        else:
+            raise UnknownObjectError(object_id, account)
+        _notify_review_result(ctx, decision)
+    return decision
+
+
+def _decide_registration(ctx: Context, object_id: str, reason: str | None) -> Decision:
+    row = ctx.db.execute(
+        "SELECT sender_id, country FROM registrations WHERE account = ? AND id = ?", (ctx.account, object_id)
+    ).fetchone()
+    if row is None:
+        raise UnknownObjectError(object_id, ctx.account)
+    status = "Approved" if reason is None else "Rejected"
+    ctx.db.execute(
+        "UPDATE registrations SET status = ?, status_reason = ?, reviewed_at = ?, next_step_at = NULL, "
+        "documents_due_at = NULL, updated_at = ? WHERE account = ? AND id = ?",
+        (status, reason, ctx.now, ctx.now, ctx.account, object_id),
+    )
+    label = f"{row['sender_id']} for {row['country']}"
+    return Decision("SenderID registration", object_id, ctx.account, label, status, reason)
+
+
+def _decide_template(ctx: Context, object_id: str, reason: str | None) -> Decision:
+    row = ctx.db.execute(
+        "SELECT name FROM templates WHERE account = ? AND code = ?", (ctx.account, object_id)
+    ).fetchone()
+    if row is None:
+        raise UnknownObjectError(object_id, ctx.account)
+    status = "AUDIT_STATE_PASS" if reason is None else "AUDIT_STATE_NOT_PASS"
+    ctx.db.execute(
+        "UPDATE templates SET status = ?, reject_info = ?, reviewed_at = ?, decide_at = NULL "
+        "WHERE account = ? AND code = ?",
+        (status, reason, ctx.now, ctx.account, object_id),
+    )
+    return Decision("template", object_id, ctx.account, str(row["name"]), status, reason)
+
+
+def _notify_review_result(ctx: Context, decision: Decision) -> None:
+    """Email the account's contacts who receive review results."""
+    subject = f"Review result: {decision.kind} {decision.object_id} ({decision.label}) {decision.verdict}"
+    body = f"Your {decision.kind} {decision.object_id} ({decision.label}) was {decision.verdict}"
+    body += "." if decision.reason is None else f": {decision.reason}"
+    contacts = ctx.db.execute(
+        "SELECT email FROM contacts WHERE account = ? AND audit_result = 1 ORDER BY id", (ctx.account,)
+    ).fetchall()
+    for contact in contacts:
+        ctx.record_outbox("email", str(contact["email"]), subject, body)
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in a duration such as ``31d``, ``6h``, ``90m``, ``45s`` or ``1d12h`` (units in that order)."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if not text.strip() or match is None:
+        raise ValueError(
+            f"{text!r} is not a duration: use numbers with units d, h, m, s (largest first), such as 31d, 6h or 1d12h"
+        )
+    return sum(int(value) * _UNIT_SECONDS[unit] for unit, value in match.groupdict().items() if value is not None)
+
+
+def advance(store: Store, seconds: float) -> float:
+    """Move the emulator's clock forward; returns the new emulator time (epoch seconds)."""
+    clock.advance(store, seconds)
+    return clock.now(store)
+
+
+def set_review_speed(store: Store, speed: str) -> None:
+    """Choose how long reviews take from now on (``instant``, ``fast`` or ``realistic``)."""
+    if speed not in clock.REVIEW_SPEEDS:
+        raise ValueError(f"unknown review speed {speed!r}: choose one of {', '.join(clock.REVIEW_SPEEDS)}")
+    store.set_setting("review_speed", speed)
+
+
+def outbox(store: Store, account: str | None = None) -> list[dict[str, Any]]:
+    """Notifications delivered (SMS and email), oldest first, for one account or all (``None``)."""
+    rows = (
+        store.connection()
+        .execute(
+            "SELECT id, account, channel, recipient, subject, body, created_at FROM outbox "
+            "WHERE ? IS NULL OR account = ? ORDER BY id",
+            (account, account),
+        )
+        .fetchall()
+    )
+    return [{**dict(row), "created_at": clock.iso(row["created_at"])} for row in rows]
+
+
+def stats(store: Store) -> dict[str, int]:
+    """Authenticated calls per API action since the last reset, failed and faulted calls included."""
+    rows = store.connection().execute("SELECT action, calls FROM counters ORDER BY action").fetchall()
+    return {str(row["action"]): int(row["calls"]) for row in rows}
+
+
+def reset_stats(store: Store) -> None:
+    """Set every action's call counter back to zero."""
+    with store.transaction() as db:
+        db.execute("DELETE FROM counters")
