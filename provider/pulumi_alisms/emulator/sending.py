@@ -17,11 +17,12 @@ from typing import Any
 
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.errors import business, invalid, not_found
+from pulumi_alisms.emulator.frequency import flow_limits
 from pulumi_alisms.emulator.sender_ids import approved_sender_id, settle_registrations
 from pulumi_alisms.emulator.templates import APPROVED, settle_templates
 from pulumi_alisms.emulator.thresholds import usage
 from pulumi_alisms.rules.countries import country_rules
-from pulumi_alisms.rules.limits import BIZ_TYPE_CODES, BIZ_TYPES_BY_CODE, DEFAULT_FREQUENCY
+from pulumi_alisms.rules.limits import BIZ_TYPE_CODES, BIZ_TYPES_BY_CODE
 from pulumi_alisms.rules.phone_numbers import PhoneNumber, country_name, parse_phone_number
 from pulumi_alisms.rules.sender_ids import sender_id_problems
 from pulumi_alisms.rules.templates import INTL_TYPE_KINDS, TEMPLATE_KINDS_BY_CODE, template_variables
@@ -248,16 +249,7 @@ def _check_halt(out: Outgoing, limits: Any, daily: int, monthly: int) -> None:
 def _check_frequency(ctx: Context, out: Outgoing) -> None:
     """Per-number limits: the BizType's OTP minute/hour/day limits, or the fixed daily limit for other kinds."""
     if out.kind == "otp":
-        row = ctx.db.execute(
-            "SELECT minute_limit, hour_limit, daily_limit FROM flow_limits WHERE account = ? AND biz_type = ?",
-            (ctx.account, out.biz_type),
-        ).fetchone()
-        configured = (
-            {"per_minute": row["minute_limit"], "per_hour": row["hour_limit"], "per_day": row["daily_limit"]}
-            if row
-            else {}
-        )
-        limits = {name: configured.get(name) or default for name, default in DEFAULT_FREQUENCY.items()}
+        limits = flow_limits(ctx, out.biz_type)
         kinds: tuple[str, ...] = ("otp",)
     else:
         limits = {"per_day": NON_OTP_DAILY_LIMIT}
