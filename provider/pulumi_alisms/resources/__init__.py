@@ -1,0 +1,1 @@
+"""Pulumi dynamic resources: one module per resource (Args, Resource, Provider)."""

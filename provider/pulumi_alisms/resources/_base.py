@@ -1,0 +1,119 @@
+"""What every provider shares: run-time configuration, check failures, diff classification."""
+
+import sys
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pydantic import BaseModel, ValidationError
+
+from pulumi_alisms.api.account import AccountClient, open_account
+from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.rules import Problem
+
+PROVIDER_KEY = "__provider"
+CONFIG_KEYS = ("alisms:endpoint", "alisms:stateFile", "alisms:accessKeyId", "alisms:accessKeySecret", "alisms:regionId")
+
+_clients: dict[AccountSettings, AccountClient] = {}
+_clients_lock = threading.Lock()
+
+
+def account_for(settings: AccountSettings) -> AccountClient:
+    """One shared client (one connection pool, one embedded emulator) per account in this process."""
+    with _clients_lock:
+        client = _clients.get(settings)
+        if client is None:
+            client = _clients[settings] = open_account(settings)
+        return client
+
+
+class AccountProvider(ResourceProvider):
+    """Base provider. Holds no configuration when pickled into ``__provider``: ``configure`` reads the
+    stack config (``alisms:*``) at run time, falling back to the environment."""
+
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Remember the stack's ``alisms:*`` settings for this provider host process."""
+        config = {key: req.config.get(key) for key in CONFIG_KEYS}
+        self._settings = AccountSettings.resolve({k: v for k, v in config.items() if v is not None})
+
+    @property
+    def account(self) -> AccountClient:
+        """The configured account's client."""
+        settings = getattr(self, "_settings", None)
+        if settings is None:
+            settings = self._settings = AccountSettings.resolve()
+        return account_for(settings)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Never pickle run-time settings (they may hold credentials).
+        return {}
+
+
+def without_provider(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties without the serialized provider."""
+    return {key: value for key, value in props.items() if key != PROVIDER_KEY}
+
+
+def problem_failures(problems: Iterable[Problem]) -> list[CheckFailure]:
+    """Check failures naming the property (top-level name) and the rule, e.g. ``sender_id: ...``."""
+    return [CheckFailure(problem.field.split("[")[0].split(".")[0], f"{problem.field}: {problem.message}")
+            for problem in problems]  # fmt: skip
+
+
+def validation_failures(error: ValidationError) -> list[CheckFailure]:
+    """Pydantic errors as check failures."""
+    failures = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"]) or "(inputs)"
+        failures.append(CheckFailure(str(item["loc"][0]) if item["loc"] else "", f"{path}: {item['msg']}"))
+    return failures
+
+
+def checked(model: type[BaseModel], news: Mapping[str, Any], problems_of: Any) -> CheckResult:
+    """Validate inputs with ``model`` (types, defaults) then the domain rules; return normalized inputs."""
+    raw = {key: value for key, value in without_provider(news).items() if value is not None}  # unset or outputs
+    try:
+        inputs = model.model_validate(raw)
+    except ValidationError as error:
+        return CheckResult(dict(news), validation_failures(error))
+    normalized = inputs.model_dump(mode="json")
+    failures = problem_failures(problems_of(inputs))
+    return CheckResult({**normalized, PROVIDER_KEY: news.get(PROVIDER_KEY)} if PROVIDER_KEY in news else normalized,
+                       failures)  # fmt: skip
+
+
+def typed_inputs(model: type[BaseModel], props: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked inputs with their types back (numbers cross the wire as floats)."""
+    raw = {key: value for key, value in without_provider(props).items() if key in model.model_fields}
+    return model.model_validate(raw).model_dump(mode="json")
+
+
+def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any], fields: Iterable[str]) -> list[str]:
+    """The fields whose values differ between old state and new inputs."""
+    return [field for field in fields if olds.get(field) != news.get(field)]
+
+
+def classify(changed: list[str], replace_fields: Iterable[str], *, extra_changes: bool = False) -> DiffResult:
+    """A diff result: ``replace_fields`` among the changes force replacement, the rest update in place."""
+    replaces = [field for field in changed if field in set(replace_fields)]
+    return DiffResult(changes=bool(changed) or extra_changes, replaces=replaces, delete_before_replace=False)
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr, which the Pulumi engine shows for the provider."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def args_to_props(args: Any) -> dict[str, Any]:
+    """The properties of an ``*Args`` dataclass, without copying Outputs."""
+    assert is_dataclass(args)
+    return {field.name: getattr(args, field.name) for field in fields(args)}
+
+
+def register_outputs(props: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """Declare output-only properties (unknown until the provider answers)."""
+    return {**props, **{name: None for name in names if name not in props}}

@@ -1,0 +1,84 @@
+"""Account-wide settings managed as resources: there is one per key, it always exists, and deleting the
+resource restores the values it replaced (recorded at create or import as ``replaced_values``)."""
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pydantic import BaseModel
+
+from pulumi_alisms.resources._base import (
+    AccountProvider,
+    changed_fields,
+    checked,
+    classify,
+    typed_inputs,
+    without_provider,
+)
+from pulumi_alisms.rules import Problem
+
+REPLACED_VALUES = "replaced_values"
+
+
+class SingletonProvider(AccountProvider):
+    """Provider for a singleton setting. Subclasses name the inputs model, the value fields, and how to
+    read and write the live values."""
+
+    inputs_model: type[BaseModel]
+    value_fields: Sequence[str]
+    replace_fields: Sequence[str] = ()
+
+    @abstractmethod
+    def singleton_id(self, inputs: dict[str, Any]) -> str:
+        """The resource id for these inputs (e.g. the biz type)."""
+
+    @abstractmethod
+    def fetch(self, id_: str) -> dict[str, Any]:
+        """The live values of the setting, keyed by ``value_fields``."""
+
+    @abstractmethod
+    def apply(self, id_: str, values: dict[str, Any]) -> None:
+        """Write the values of the setting."""
+
+    @abstractmethod
+    def problems(self, inputs: Any) -> list[Problem]:
+        """The domain rules for validated inputs."""
+
+    def key_inputs(self, id_: str) -> dict[str, Any]:
+        """The inputs that the id stands for (e.g. ``{"biz_type": ...}``), for import."""
+        return {}
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return checked(self.inputs_model, news, self.problems)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = changed_fields(olds, news, [*self.replace_fields, *self.value_fields])
+        return classify(changed, self.replace_fields)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = typed_inputs(self.inputs_model, props)
+        id_ = self.singleton_id(inputs)
+        replaced = self.fetch(id_)
+        self.apply(id_, {name: inputs.get(name) for name in self.value_fields})
+        return CreateResult(id_, {**inputs, REPLACED_VALUES: replaced})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        state = without_provider(props)
+        live = self.fetch(id_)
+        replaced = state.get(REPLACED_VALUES)
+        if replaced is None:  # an import: what we found is what deleting the resource restores
+            replaced = live
+        inputs = {**state, **self.key_inputs(id_), **live}
+        inputs.pop(REPLACED_VALUES, None)
+        return ReadResult(id_, {**inputs, REPLACED_VALUES: replaced}, inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = typed_inputs(self.inputs_model, news)
+        self.apply(id_, {name: inputs.get(name) for name in self.value_fields})
+        return UpdateResult({**inputs, REPLACED_VALUES: olds.get(REPLACED_VALUES)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        replaced = props.get(REPLACED_VALUES)
+        if replaced is not None:
+            self.apply(id_, {name: replaced.get(name) for name in self.value_fields})

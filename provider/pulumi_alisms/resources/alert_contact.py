@@ -1,0 +1,149 @@
+"""``AlertContact``: a person who receives the account's alerts, with phone verification.
+
+Creating a contact sends a verification code to its phone (SendVerificationNew); the contact stays
+``verified: false`` until ``verification_code`` is set to that code and applied. Changing the phone
+or the email sends a new code. ``phone``, ``email`` and ``verification_code`` are secret outputs (personal data).
+Every input updates in place.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pydantic import BaseModel, ConfigDict
+
+from pulumi_alisms.api.contacts import Contact
+from pulumi_alisms.resources._base import (
+    AccountProvider,
+    args_to_props,
+    changed_fields,
+    checked,
+    progress,
+    register_outputs,
+    typed_inputs,
+)
+from pulumi_alisms.rules import Problem
+from pulumi_alisms.rules.contacts import contact_problems
+
+INPUT_FIELDS = ("name", "phone", "email", "alerts", "verification_code")
+OUTPUT_FIELDS = ("contact_id", "verified")
+SECRET_OUTPUTS = ["phone", "email", "verification_code"]
+
+
+class AlertContactInputs(BaseModel):
+    """Checked inputs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    phone: str
+    email: str
+    alerts: list[str] = []
+    verification_code: str | None = None
+
+
+def input_problems(inputs: AlertContactInputs) -> list[Problem]:
+    """Every offline rule for these inputs, named by field."""
+    return contact_problems(inputs.name, inputs.phone, inputs.email, inputs.alerts)
+
+
+def _state(contact: Contact, verification_code: str | None) -> dict[str, Any]:
+    return {
+        "name": contact.name,
+        "phone": contact.phone,
+        "email": contact.email,
+        "alerts": sorted(contact.alerts),
+        "verification_code": verification_code,
+        "contact_id": str(contact.contact_id),
+        "verified": contact.verified,
+    }
+
+
+class AlertContactProvider(AccountProvider):
+    """Saves, verifies and deletes alert contacts; the id is the contact id."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = checked(AlertContactInputs, news, input_problems)
+        if not result.failures:
+            result.inputs["alerts"] = sorted(result.inputs["alerts"])
+        return result
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return DiffResult(changes=bool(changed_fields(olds, news, INPUT_FIELDS)), replaces=[])
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = typed_inputs(AlertContactInputs, props)
+        api = self.account.contacts
+        contact_id = api.save(name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
+                              alerts=inputs["alerts"])  # fmt: skip
+        self._send_code(inputs)
+        return CreateResult(str(contact_id), self._fetch_state(contact_id, inputs.get("verification_code")))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        contact = self.account.contacts.get(int(id_))
+        if contact is None:
+            return ReadResult(None, {})
+        state = _state(contact, props.get("verification_code"))
+        return ReadResult(id_, state, {name: state[name] for name in INPUT_FIELDS})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = typed_inputs(AlertContactInputs, news)
+        api = self.account.contacts
+        # The account resets verification when the phone or the email changes: a new code is needed.
+        reachable_changed = olds.get("phone") != inputs["phone"] or olds.get("email") != inputs["email"]
+        code = inputs.get("verification_code")
+        use_code = code if code and not reachable_changed and not olds.get("verified") else None
+        api.save(contact_id=int(id_), name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
+                 alerts=inputs["alerts"], verification_code=use_code)  # fmt: skip
+        if reachable_changed:
+            self._send_code(inputs)
+        return UpdateResult(self._fetch_state(int(id_), code))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self.account.contacts.delete(int(id_))
+
+    def _send_code(self, inputs: dict[str, Any]) -> None:
+        self.account.contacts.send_verification(inputs["phone"], "phone")
+        progress(f"AlertContact {inputs['name']}: verification code sent to the phone; set verification_code "
+                 "to it and run `pulumi up` again")  # fmt: skip
+
+    def _fetch_state(self, contact_id: int, verification_code: str | None) -> dict[str, Any]:
+        contact = self.account.contacts.get(contact_id)
+        if contact is None:
+            raise RuntimeError(f"alert contact {contact_id} cannot be read back")
+        return _state(contact, verification_code)
+
+
+@dataclass(kw_only=True)
+class AlertContactArgs:
+    """Inputs of :class:`AlertContact`."""
+
+    name: pulumi.Input[str]
+    """The contact's name."""
+    phone: pulumi.Input[str]
+    """Phone number in international format, e.g. ``+8613800000000`` (secret output)."""
+    email: pulumi.Input[str]
+    """Email address (secret output)."""
+    alerts: pulumi.Input[list[pulumi.Input[str]]] | None = None
+    """Any of ``send_volume``, ``fraud_prevention``, ``package_quota``, ``review_results``."""
+    verification_code: pulumi.Input[str] | None = None
+    """The code sent to the phone; set it (as a secret) to verify the contact."""
+
+
+class AlertContact(pulumi.dynamic.Resource, module="alisms", name="AlertContact"):
+    """An alert contact; ``verified`` turns true once the phone's verification code is applied."""
+
+    name: pulumi.Output[str]
+    phone: pulumi.Output[str]
+    email: pulumi.Output[str]
+    alerts: pulumi.Output[list[str]]
+    verification_code: pulumi.Output[str | None]
+    contact_id: pulumi.Output[str]
+    verified: pulumi.Output[bool]
+
+    def __init__(self, resource_name: str, args: AlertContactArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        secret = pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS)
+        props = register_outputs(args_to_props(args), OUTPUT_FIELDS)
+        super().__init__(AlertContactProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret, opts))

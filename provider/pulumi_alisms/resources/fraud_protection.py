@@ -1,0 +1,82 @@
+"""``FraudProtection``: OTP abuse (SMS pumping) prevention limits of the account (singleton)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+from pydantic import BaseModel, ConfigDict
+
+from pulumi_alisms.api.fraud import FraudLimits
+from pulumi_alisms.resources._base import args_to_props, progress, register_outputs
+from pulumi_alisms.resources._singleton import REPLACED_VALUES, SingletonProvider
+from pulumi_alisms.rules import Problem
+from pulumi_alisms.rules.limits import fraud_problems
+
+FRAUD_FIELDS = ("hourly_limit", "increase_rate", "success_rate")
+FRAUD_PROTECTION_ID = "fraud-protection"
+
+
+class FraudProtectionInputs(BaseModel):
+    """Checked inputs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hourly_limit: int
+    increase_rate: int
+    success_rate: int
+
+
+def input_problems(inputs: FraudProtectionInputs) -> list[Problem]:
+    """Every offline rule for these inputs, named by field."""
+    return fraud_problems(inputs.hourly_limit, inputs.increase_rate, inputs.success_rate)
+
+
+class FraudProtectionProvider(SingletonProvider):
+    """Sets the limits with CreatePrevLimitNew; the id is always ``fraud-protection``."""
+
+    inputs_model = FraudProtectionInputs
+    value_fields = FRAUD_FIELDS
+
+    def singleton_id(self, inputs: dict[str, Any]) -> str:
+        return FRAUD_PROTECTION_ID
+
+    def fetch(self, id_: str) -> dict[str, Any]:
+        limits = self.account.fraud.get()
+        return limits.model_dump(include=set(FRAUD_FIELDS)) if limits else dict.fromkeys(FRAUD_FIELDS)
+
+    def apply(self, id_: str, values: dict[str, Any]) -> None:
+        if any(value is None for value in values.values()):
+            progress("FraudProtection: the account had no limits before and the API cannot clear them; "
+                     "the current limits stay in place")  # fmt: skip
+            return
+        self.account.fraud.set(FraudLimits(**values))
+
+    def problems(self, inputs: Any) -> list[Problem]:
+        return input_problems(inputs)
+
+
+@dataclass(kw_only=True)
+class FraudProtectionArgs:
+    """Inputs of :class:`FraudProtection`."""
+
+    hourly_limit: pulumi.Input[int]
+    """Verification-code messages the account may send per hour before protection starts."""
+    increase_rate: pulumi.Input[int]
+    """Hour-over-hour growth, in percent, that counts as abnormal."""
+    success_rate: pulumi.Input[int]
+    """Delivery success rate, in percent, below which traffic counts as abnormal (0-100)."""
+
+
+class FraudProtection(pulumi.dynamic.Resource, module="alisms", name="FraudProtection"):
+    """OTP abuse prevention limits. Deleting it restores the values it replaced."""
+
+    hourly_limit: pulumi.Output[int | None]
+    increase_rate: pulumi.Output[int | None]
+    success_rate: pulumi.Output[int | None]
+    replaced_values: pulumi.Output[dict[str, Any]]
+
+    def __init__(self, resource_name: str, args: FraudProtectionArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip
+        props = register_outputs(args_to_props(args), [REPLACED_VALUES])
+        super().__init__(FraudProtectionProvider(), resource_name, props, opts)

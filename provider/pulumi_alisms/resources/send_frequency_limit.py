@@ -1,0 +1,84 @@
+"""``SendFrequencyLimit``: how many messages one phone number may receive per minute, hour and day (singleton)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+from pydantic import BaseModel, ConfigDict
+
+from pulumi_alisms.api.frequency import FrequencyLimit
+from pulumi_alisms.resources._base import args_to_props, register_outputs
+from pulumi_alisms.resources._singleton import REPLACED_VALUES, SingletonProvider
+from pulumi_alisms.rules import Problem
+from pulumi_alisms.rules.limits import DEFAULT_FREQUENCY, BizType, frequency_problems
+
+FREQUENCY_FIELDS = ("per_minute", "per_hour", "per_day")
+
+
+class SendFrequencyLimitInputs(BaseModel):
+    """Checked inputs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    biz_type: BizType = "international"
+    per_minute: int = DEFAULT_FREQUENCY["per_minute"]
+    per_hour: int = DEFAULT_FREQUENCY["per_hour"]
+    per_day: int = DEFAULT_FREQUENCY["per_day"]
+
+
+def input_problems(inputs: SendFrequencyLimitInputs) -> list[Problem]:
+    """Every offline rule for these inputs, named by field."""
+    return frequency_problems(inputs.per_minute, inputs.per_hour, inputs.per_day)
+
+
+class SendFrequencyLimitProvider(SingletonProvider):
+    """Sets the limits with CreateFlowLimitNew; the id is the biz type."""
+
+    inputs_model = SendFrequencyLimitInputs
+    value_fields = FREQUENCY_FIELDS
+    replace_fields = ("biz_type",)
+
+    def singleton_id(self, inputs: dict[str, Any]) -> str:
+        return str(inputs["biz_type"])
+
+    def key_inputs(self, id_: str) -> dict[str, Any]:
+        return {"biz_type": id_}
+
+    def fetch(self, id_: str) -> dict[str, Any]:
+        return self.account.frequency.get(id_).model_dump(include=set(FREQUENCY_FIELDS))  # type: ignore[arg-type]
+
+    def apply(self, id_: str, values: dict[str, Any]) -> None:
+        self.account.frequency.set(FrequencyLimit(biz_type=id_, **values))  # type: ignore[arg-type]
+
+    def problems(self, inputs: Any) -> list[Problem]:
+        return input_problems(inputs)
+
+
+@dataclass(kw_only=True)
+class SendFrequencyLimitArgs:
+    """Inputs of :class:`SendFrequencyLimit`."""
+
+    biz_type: pulumi.Input[str] | None = None
+    """``domestic`` or ``international`` (default)."""
+    per_minute: pulumi.Input[int] | None = None
+    """Messages one number may receive per minute (vendor default for OTP: 1)."""
+    per_hour: pulumi.Input[int] | None = None
+    """Messages one number may receive per hour (vendor default for OTP: 5)."""
+    per_day: pulumi.Input[int] | None = None
+    """Messages one number may receive per day (vendor default for OTP: 10)."""
+
+
+class SendFrequencyLimit(pulumi.dynamic.Resource, module="alisms", name="SendFrequencyLimit"):
+    """Per-number sending frequency limits. Deleting it restores the values it replaced."""
+
+    biz_type: pulumi.Output[str]
+    per_minute: pulumi.Output[int | None]
+    per_hour: pulumi.Output[int | None]
+    per_day: pulumi.Output[int | None]
+    replaced_values: pulumi.Output[dict[str, Any]]
+
+    def __init__(self, resource_name: str, args: SendFrequencyLimitArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip
+        props = register_outputs(args_to_props(args), [REPLACED_VALUES])
+        super().__init__(SendFrequencyLimitProvider(), resource_name, props, opts)

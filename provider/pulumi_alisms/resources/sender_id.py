@@ -1,0 +1,292 @@
+"""``SenderId``: a SenderID registration for one destination country, with carrier approval as state.
+
+Approval takes days to weeks, so ``up`` acts only where there is something to do: it submits, uploads
+documents once the status is ``DocumentsRendered``, resubmits after ``Expired``, and resubmits after
+``Rejected`` only when the inputs changed. ``refresh`` records the latest status.
+
+Diff rules: ``country`` always replaces. ``sender_id``, ``company_name``, ``website``, ``use_case`` and
+``sample_templates`` amend the registration in place (a resubmission) while it is not approved, and
+replace it once it is approved (an approved registration cannot be amended). ``documents``, ``wait_for``,
+``wait_timeout`` and ``deletion_protection`` update in place.
+"""
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pulumi
+import pulumi.dynamic
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pulumi_alisms.api.sender_ids import DocumentUpload, Registration
+from pulumi_alisms.resources._base import (
+    AccountProvider,
+    args_to_props,
+    changed_fields,
+    checked,
+    progress,
+    register_outputs,
+    typed_inputs,
+    without_provider,
+)
+from pulumi_alisms.rules import Problem
+from pulumi_alisms.rules.countries import registration_problems
+from pulumi_alisms.rules.sender_ids import UseCase, sample_template_problems, sender_id_problems
+
+AMENDABLE_FIELDS = ("sender_id", "company_name", "website", "use_case", "sample_templates")
+LOCAL_FIELDS = ("documents", "wait_for", "wait_timeout", "deletion_protection")
+OUTPUT_FIELDS = ("registration_id", "status", "status_reason", "approved", "submitted_at", "reviewed_at",
+                 "documents_due_at", "uploaded_documents")  # fmt: skip
+DEFAULT_WAIT_TIMEOUT = 3600
+MAX_POLL_INTERVAL = 30.0
+
+
+class DocumentInput(BaseModel):
+    """A document to upload when the registration asks for documents."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(min_length=1)
+    path: str = Field(min_length=1)
+
+
+class SenderIdInputs(BaseModel):
+    """Checked inputs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: str
+    sender_id: str
+    company_name: str = Field(min_length=1)
+    website: str | None = None
+    use_case: UseCase
+    sample_templates: list[str]
+    documents: list[DocumentInput] = []
+    wait_for: Literal["none", "approved"] = "none"
+    wait_timeout: int = Field(DEFAULT_WAIT_TIMEOUT, gt=0)
+    deletion_protection: bool = True
+
+    @field_validator("country")
+    @classmethod
+    def _upper_country(cls, value: str) -> str:
+        return value.strip().upper()
+
+
+def input_problems(inputs: SenderIdInputs) -> list[Problem]:
+    """Every offline rule for these inputs, named by field."""
+    problems = [
+        *registration_problems("country", inputs.country),
+        *sender_id_problems("sender_id", inputs.sender_id),
+        *sample_template_problems("sample_templates", inputs.sample_templates),
+    ]
+    if inputs.website is not None and not inputs.website.startswith(("http://", "https://")):
+        problems.append(Problem("website", f"{inputs.website!r} must be a full URL such as https://example.com"))
+    for index, document in enumerate(inputs.documents):
+        if not Path(document.path).is_file():
+            problems.append(Problem(f"documents[{index}].path", f"no such file: {document.path}"))
+    return problems
+
+
+def client_token(inputs: dict[str, Any]) -> str:
+    """The idempotency token of a submission: the same inputs never register twice, even after a crash."""
+    identity = {name: inputs.get(name) for name in ("country", *AMENDABLE_FIELDS)}
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _outputs(registration: Registration) -> dict[str, Any]:
+    def stamp(value: Any) -> str | None:
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+    return {
+        "registration_id": registration.registration_id,
+        "status": registration.status,
+        "status_reason": registration.status_reason,
+        "approved": registration.status == "Approved",
+        "submitted_at": stamp(registration.submitted_at),
+        "reviewed_at": stamp(registration.reviewed_at),
+        "documents_due_at": stamp(registration.documents_due_at),
+        "uploaded_documents": [document.type for document in registration.documents],
+    }
+
+
+def _remote_inputs(registration: Registration) -> dict[str, Any]:
+    return {
+        "country": registration.country,
+        "sender_id": registration.sender_id,
+        "company_name": registration.company_name,
+        "website": registration.website,
+        "use_case": registration.use_case,
+        "sample_templates": list(registration.sample_templates),
+    }
+
+
+class SenderIdProvider(AccountProvider):
+    """Submits, tracks, amends and withdraws SenderID registrations."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return checked(SenderIdInputs, news, input_problems)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = changed_fields(olds, news, ["country", *AMENDABLE_FIELDS, *LOCAL_FIELDS])
+        approved = olds.get("status") == "Approved"
+        replaces = [name for name in changed if name == "country" or (approved and name in AMENDABLE_FIELDS)]
+        pending_work = olds.get("status") == "Expired" or (
+            olds.get("status") == "DocumentsRendered" and bool(news.get("documents"))
+        )
+        same_identity = "country" not in changed and "sender_id" not in changed
+        return DiffResult(changes=bool(changed) or pending_work, replaces=replaces,
+                          delete_before_replace=bool(replaces) and same_identity)  # fmt: skip
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = typed_inputs(SenderIdInputs, props)
+        api = self.account.sender_ids
+        ack = api.submit(
+            country=inputs["country"], sender_id=inputs["sender_id"], company_name=inputs["company_name"],
+            website=inputs.get("website"), use_case=inputs["use_case"], sample_templates=inputs["sample_templates"],
+            client_token=client_token(inputs),
+        )  # fmt: skip
+        try:
+            registration = self._advance(self._fetch(ack.registration_id), inputs)
+        except Exception:
+            api.delete(ack.registration_id)  # never leave a remote object behind a failed create
+            raise
+        return CreateResult(registration.registration_id, {**inputs, **_outputs(registration)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        registration = self.account.sender_ids.get(id_)
+        if registration is None:
+            return ReadResult(None, {})
+        state = without_provider(props)
+        local = {name: state.get(name, default) for name, default in _LOCAL_DEFAULTS.items()}
+        inputs = {**local, **_remote_inputs(registration)}
+        return ReadResult(id_, {**inputs, **_outputs(registration)}, inputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = typed_inputs(SenderIdInputs, news)
+        registration = self._fetch(id_)
+        amended = changed_fields(_remote_inputs(registration), inputs, AMENDABLE_FIELDS)
+        if amended or registration.status == "Expired":
+            reason = f"amending {', '.join(amended)}" if amended else "resubmitting after Expired"
+            progress(f"SenderId {inputs['country']}/{inputs['sender_id']} ({id_}): {reason}")
+            self.account.sender_ids.update(
+                id_, sender_id=inputs["sender_id"], company_name=inputs["company_name"],
+                website=inputs.get("website") or "", use_case=inputs["use_case"],
+                sample_templates=inputs["sample_templates"],
+            )  # fmt: skip
+            registration = self._fetch(id_)
+        registration = self._advance(registration, inputs)
+        return UpdateResult({**inputs, **_outputs(registration)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        api = self.account.sender_ids
+        registration = api.get(id_)
+        if registration is None:
+            return
+        if registration.status == "Approved" and props.get("deletion_protection", True):
+            raise RuntimeError(
+                f"SenderId {registration.sender_id} for {registration.country} ({id_}) is approved and protected: "
+                "re-registering an approved sender ID takes days to weeks. To delete it anyway, set "
+                "deletion_protection to false, run `pulumi up`, then delete again."
+            )
+        api.delete(id_)
+
+    def _advance(self, registration: Registration, inputs: dict[str, Any]) -> Registration:
+        """Upload documents when asked for, and wait for a decision when ``wait_for`` is ``approved``."""
+        registration = self._upload_if_asked(registration, inputs)
+        if inputs.get("wait_for") != "approved":
+            return registration
+        deadline = time.monotonic() + int(inputs.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT)
+        started = time.monotonic()
+        interval = 1.0
+        label = f"SenderId {inputs['country']}/{inputs['sender_id']} ({registration.registration_id})"
+        while True:
+            if registration.status == "Approved":
+                progress(f"{label}: Approved after {time.monotonic() - started:.0f}s")
+                return registration
+            if registration.status in ("Rejected", "Expired"):
+                raise RuntimeError(f"{label} was {registration.status}: {registration.status_reason or 'no reason'}")
+            if time.monotonic() >= deadline:
+                raise TimeoutError(
+                    f"{label} is still {registration.status} after wait_timeout={inputs.get('wait_timeout')}s; "
+                    "raise wait_timeout or use wait_for: none and refresh later"
+                )
+            progress(f"{label}: {registration.status}, waited {time.monotonic() - started:.0f}s")
+            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+            interval = min(interval * 2, MAX_POLL_INTERVAL)
+            registration = self._upload_if_asked(self._fetch(registration.registration_id), inputs)
+
+    def _upload_if_asked(self, registration: Registration, inputs: dict[str, Any]) -> Registration:
+        documents = inputs.get("documents") or []
+        if registration.status != "DocumentsRendered" or not documents:
+            return registration
+        progress(f"SenderId {inputs['country']}/{inputs['sender_id']}: uploading {len(documents)} document(s)")
+        uploads = [DocumentUpload(type=document["type"], path=document["path"]) for document in documents]
+        self.account.sender_ids.upload_documents(registration.registration_id, uploads)
+        return self._fetch(registration.registration_id)
+
+    def _fetch(self, id_: str) -> Registration:
+        registration = self.account.sender_ids.get(id_)
+        if registration is None:
+            raise RuntimeError(f"SenderId registration {id_} no longer exists; run `pulumi refresh` to drop it")
+        return registration
+
+
+_LOCAL_DEFAULTS: dict[str, Any] = {"documents": [], "wait_for": "none", "wait_timeout": DEFAULT_WAIT_TIMEOUT,
+                                   "deletion_protection": True}  # fmt: skip
+
+
+@dataclass(kw_only=True)
+class SenderIdArgs:
+    """Inputs of :class:`SenderId`."""
+
+    country: pulumi.Input[str]
+    """Destination country, ISO 3166-1 alpha-2 (e.g. ``ID``)."""
+    sender_id: pulumi.Input[str]
+    """1-11 Latin letters/digits/symbols with at least one letter, or 1-15 digits."""
+    company_name: pulumi.Input[str]
+    """The company the sender ID belongs to, in English."""
+    use_case: pulumi.Input[str]
+    """``otp``, ``notification`` or ``promotional``."""
+    sample_templates: pulumi.Input[list[pulumi.Input[str]]]
+    """1-20 samples of the messages you will really send."""
+    website: pulumi.Input[str] | None = None
+    """The company's website (full URL)."""
+    documents: pulumi.Input[list[pulumi.Input[dict[str, str]]]] | None = field(default=None)
+    """Documents to upload when the registration asks for them: ``{"type": ..., "path": ...}``."""
+    wait_for: pulumi.Input[str] | None = None
+    """``none`` (default: record the pending status) or ``approved`` (wait for the carrier's decision)."""
+    wait_timeout: pulumi.Input[int] | None = None
+    """Seconds to wait when ``wait_for`` is ``approved`` (default 3600)."""
+    deletion_protection: pulumi.Input[bool] | None = None
+    """Refuse to delete an approved registration (default true)."""
+
+
+class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
+    """A SenderID registration for one country; ``status`` follows the carrier's review."""
+
+    country: pulumi.Output[str]
+    sender_id: pulumi.Output[str]
+    company_name: pulumi.Output[str]
+    website: pulumi.Output[str | None]
+    use_case: pulumi.Output[str]
+    sample_templates: pulumi.Output[list[str]]
+    documents: pulumi.Output[list[dict[str, str]]]
+    wait_for: pulumi.Output[str]
+    wait_timeout: pulumi.Output[int]
+    deletion_protection: pulumi.Output[bool]
+    registration_id: pulumi.Output[str]
+    status: pulumi.Output[str]
+    status_reason: pulumi.Output[str | None]
+    approved: pulumi.Output[bool]
+    submitted_at: pulumi.Output[str]
+    reviewed_at: pulumi.Output[str | None]
+    documents_due_at: pulumi.Output[str | None]
+    uploaded_documents: pulumi.Output[list[str]]
+
+    def __init__(self, resource_name: str, args: SenderIdArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        props = {name: value for name, value in args_to_props(args).items() if value is not None}
+        super().__init__(SenderIdProvider(), resource_name, register_outputs(props, OUTPUT_FIELDS), opts)

@@ -1,0 +1,90 @@
+"""``SuspensionThreshold``: daily/monthly suspension (halt) and warning limits for a biz type (singleton)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+from pydantic import BaseModel, ConfigDict
+
+from pulumi_alisms.api.thresholds import WarningThreshold
+from pulumi_alisms.resources._base import args_to_props, register_outputs
+from pulumi_alisms.resources._singleton import REPLACED_VALUES, SingletonProvider
+from pulumi_alisms.rules import Problem
+from pulumi_alisms.rules.limits import BizType, threshold_problems
+
+LIMIT_FIELDS = ("daily_warning", "daily_suspend", "monthly_warning", "monthly_suspend")
+
+
+class SuspensionThresholdInputs(BaseModel):
+    """Checked inputs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    biz_type: BizType
+    daily_warning: int | None = None
+    daily_suspend: int | None = None
+    monthly_warning: int | None = None
+    monthly_suspend: int | None = None
+
+
+def input_problems(inputs: SuspensionThresholdInputs) -> list[Problem]:
+    """Every offline rule for these inputs, named by field."""
+    return threshold_problems(
+        inputs.daily_warning, inputs.daily_suspend, inputs.monthly_warning, inputs.monthly_suspend
+    )
+
+
+class SuspensionThresholdProvider(SingletonProvider):
+    """Sets the thresholds with CreateWarningThresholdNew; the id is the biz type."""
+
+    inputs_model = SuspensionThresholdInputs
+    value_fields = LIMIT_FIELDS
+    replace_fields = ("biz_type",)
+
+    def singleton_id(self, inputs: dict[str, Any]) -> str:
+        return str(inputs["biz_type"])
+
+    def key_inputs(self, id_: str) -> dict[str, Any]:
+        return {"biz_type": id_}
+
+    def fetch(self, id_: str) -> dict[str, Any]:
+        return self.account.thresholds.get(id_).model_dump(include=set(LIMIT_FIELDS))  # type: ignore[arg-type]
+
+    def apply(self, id_: str, values: dict[str, Any]) -> None:
+        self.account.thresholds.set(WarningThreshold(biz_type=id_, **values))  # type: ignore[arg-type]
+
+    def problems(self, inputs: Any) -> list[Problem]:
+        return input_problems(inputs)
+
+
+@dataclass(kw_only=True)
+class SuspensionThresholdArgs:
+    """Inputs of :class:`SuspensionThreshold`. Unset limits are cleared."""
+
+    biz_type: pulumi.Input[str]
+    """``domestic`` (Chinese mainland) or ``international`` (including Hong Kong, Macao, Taiwan)."""
+    daily_warning: pulumi.Input[int] | None = None
+    """Alert contacts when a day's messages reach this many."""
+    daily_suspend: pulumi.Input[int] | None = None
+    """Suspend sending when a day's messages reach this many."""
+    monthly_warning: pulumi.Input[int] | None = None
+    """Alert contacts when a month's messages reach this many."""
+    monthly_suspend: pulumi.Input[int] | None = None
+    """Suspend sending when a month's messages reach this many."""
+
+
+class SuspensionThreshold(pulumi.dynamic.Resource, module="alisms", name="SuspensionThreshold"):
+    """Suspension and warning thresholds of one biz type. Deleting it restores the values it replaced."""
+
+    biz_type: pulumi.Output[str]
+    daily_warning: pulumi.Output[int | None]
+    daily_suspend: pulumi.Output[int | None]
+    monthly_warning: pulumi.Output[int | None]
+    monthly_suspend: pulumi.Output[int | None]
+    replaced_values: pulumi.Output[dict[str, Any]]
+
+    def __init__(self, resource_name: str, args: SuspensionThresholdArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip
+        props = register_outputs(args_to_props(args), [REPLACED_VALUES])
+        super().__init__(SuspensionThresholdProvider(), resource_name, props, opts)

@@ -1,0 +1,372 @@
+"""Every resource through the real provider protocol: ``python -m pulumi.dynamic`` over gRPC, in the
+engine's order (check -> create, read -> diff, update, delete), against the embedded account."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_alisms import (
+    AlertContactProvider,
+    FraudProtectionProvider,
+    MessageTemplateProvider,
+    SenderIdProvider,
+    SendFrequencyLimitProvider,
+    SuspensionThresholdProvider,
+)
+from pulumi_alisms.api.account import AccountClient, open_account
+from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.thresholds import WarningThreshold
+from pulumi_alisms.emulator import admin, clock
+from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, without
+
+SENDER = {
+    "country": "MY",
+    "sender_id": "ACMEPAY",
+    "company_name": "Acme Pay Ltd",
+    "website": "https://acme.example",
+    "use_case": "otp",
+    "sample_templates": ["Your Acme code is 482913."],
+}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("project")
+
+
+@pytest.fixture(scope="module")
+def module_store(workdir: Path) -> Store:
+    return Store(workdir / ".alisms" / "account.db")
+
+
+@pytest.fixture(scope="module")
+def host(workdir: Path, module_store: Store) -> Iterator[ProviderHost]:
+    started = ProviderHost(str(workdir))
+    started.configure({"alisms:endpoint": "embedded", "alisms:stateFile": module_store.path})
+    yield started
+    started.close()
+
+
+@pytest.fixture(scope="module")
+def live(module_store: Store) -> Iterator[AccountClient]:
+    """Our client on the same account, to make out-of-band changes and observe the provider's effects."""
+    client = open_account(AccountSettings(state_file=module_store.path))
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def speed(module_store: Store) -> Iterator[Any]:
+    def set_speed(value: str) -> None:
+        admin.set_review_speed(module_store, value)
+
+    set_speed("instant")
+    yield set_speed
+    set_speed("instant")
+
+
+def driver(host: ProviderHost, type_name: str, provider: Any) -> ResourceDriver:
+    return ResourceDriver(host, type_name, provider)
+
+
+def refresh(resource: ResourceDriver, name: str, id_: str, state: dict[str, Any]) -> dict[str, Any]:
+    new_id, outs, _ = resource.read(name, id_, without(state))
+    assert new_id == id_
+    return without(outs)
+
+
+def assert_no_diff(
+    resource: ResourceDriver, name: str, id_: str, state: dict[str, Any], inputs: dict[str, Any]
+) -> None:
+    checked, failures = resource.check(name, inputs, olds=state)
+    assert failures == []
+    diff = resource.diff(name, id_, state, without(checked))
+    assert (diff.changes, diff.replaces) == (False, [])
+
+
+# --- SenderId -------------------------------------------------------------------------------------------------
+
+
+def test_sender_id_pending_then_approved_by_the_carrier(host: ProviderHost, module_store: Store, speed: Any) -> None:
+    speed("realistic")
+    senders = driver(host, "SenderId", SenderIdProvider())
+    id_, state = senders.up("approved", {**SENDER, "sender_id": "ACMEONE"})
+    assert state["status"] in ("Submitted", "UnderReview") and state["approved"] is False
+    assert state["registration_id"] == id_
+    admin.approve(module_store, id_)
+    state = refresh(senders, "approved", id_, state)
+    assert state["status"] == "Approved" and state["approved"] is True and state["reviewed_at"]
+    assert_no_diff(senders, "approved", id_, state, {**SENDER, "sender_id": "ACMEONE"})
+
+    with pytest.raises(ProviderHostError, match="deletion_protection"):
+        senders.delete("approved", id_, state)
+    unprotected = {**SENDER, "sender_id": "ACMEONE", "deletion_protection": False}
+    checked, _ = senders.check("approved", unprotected, olds=state)
+    diff = senders.diff("approved", id_, state, without(checked))
+    assert diff.changes and diff.replaces == []
+    state = without(senders.update("approved", id_, state, without(checked)))
+    senders.delete("approved", id_, state)
+    assert senders.read("approved", id_, state)[0] == ""
+
+
+def test_sender_id_rejected_then_amended(host: ProviderHost, speed: Any) -> None:
+    senders = driver(host, "SenderId", SenderIdProvider())
+    inputs = {**SENDER, "sender_id": "INFO"}
+    id_, state = senders.up("generic", inputs)
+    state = refresh(senders, "generic", id_, state)
+    assert state["status"] == "Rejected" and "generic" in state["status_reason"]
+    assert_no_diff(senders, "generic", id_, state, inputs)  # rejected, inputs unchanged: nothing to do
+
+    fixed = {**SENDER, "sender_id": "ACMETWO"}
+    checked, _ = senders.check("generic", fixed, olds=state)
+    diff = senders.diff("generic", id_, state, without(checked))
+    assert diff.changes and diff.replaces == []  # amend in place while not approved
+    state = without(senders.update("generic", id_, state, without(checked)))
+    state = refresh(senders, "generic", id_, state)
+    assert state["status"] == "Approved" and state["registration_id"] == id_
+
+
+def test_sender_id_documents_uploaded_when_rendered(host: ProviderHost, workdir: Path, module_store: Store,
+                                                    speed: Any) -> None:  # fmt: skip
+    (workdir / "license.pdf").write_bytes(b"%PDF-1.4 license")
+    speed("realistic")
+    senders = driver(host, "SenderId", SenderIdProvider())
+    inputs = {**SENDER, "country": "ID", "sender_id": "ACMEDOCS",
+              "documents": [{"type": "business_license", "path": "license.pdf"}]}  # fmt: skip
+    id_, state = senders.up("docs", inputs)
+    assert state["status"] in ("Submitted", "DocumentsToBeRendered")
+    clock.advance(module_store, 86400)
+    state = refresh(senders, "docs", id_, state)
+    assert state["status"] == "DocumentsRendered" and state["documents_due_at"]
+    checked, _ = senders.check("docs", inputs, olds=state)
+    assert senders.diff("docs", id_, state, without(checked)).changes  # the next `up` has work to do
+    state = without(senders.update("docs", id_, state, without(checked)))
+    assert state["uploaded_documents"] == ["business_license"] and state["status"] == "UnderReview"
+    clock.advance(module_store, 7 * 86400)
+    state = refresh(senders, "docs", id_, state)
+    assert state["status"] == "Approved"
+    assert_no_diff(senders, "docs", id_, state, inputs)
+
+
+def test_sender_id_expired_after_30_days_is_resubmitted(host: ProviderHost, module_store: Store, speed: Any) -> None:
+    senders = driver(host, "SenderId", SenderIdProvider())
+    inputs = {**SENDER, "country": "TH", "sender_id": "ACMEEXP"}
+    id_, state = senders.up("expiring", inputs)
+    state = refresh(senders, "expiring", id_, state)
+    assert state["status"] == "DocumentsRendered"
+    clock.advance(module_store, 31 * 86400)
+    state = refresh(senders, "expiring", id_, state)
+    assert state["status"] == "Expired"
+    checked, _ = senders.check("expiring", inputs, olds=state)
+    assert senders.diff("expiring", id_, state, without(checked)).changes
+    state = without(senders.update("expiring", id_, state, without(checked)))
+    assert state["status"] not in ("Expired",)
+
+
+def test_sender_id_wait_for_approved_fails_with_reason_and_withdraws(host: ProviderHost, live: AccountClient,
+                                                                     speed: Any) -> None:  # fmt: skip
+    senders = driver(host, "SenderId", SenderIdProvider())
+    inputs = {**SENDER, "sender_id": "SMS", "wait_for": "approved", "wait_timeout": 30}
+    with pytest.raises(ProviderHostError, match=r"Rejected: .*generic"):
+        senders.up("waiting", inputs)
+    assert [r for r in live.sender_ids.list_all() if r.sender_id == "SMS"] == []
+
+
+def test_sender_id_refresh_drops_out_of_band_delete(host: ProviderHost, live: AccountClient, speed: Any) -> None:
+    senders = driver(host, "SenderId", SenderIdProvider())
+    id_, state = senders.up("gone", {**SENDER, "sender_id": "ACMEGONE"})
+    live.sender_ids.delete(id_)
+    assert senders.read("gone", id_, state)[0] == ""
+
+
+def test_sender_id_import_matches_create(host: ProviderHost, live: AccountClient, speed: Any) -> None:
+    senders = driver(host, "SenderId", SenderIdProvider())
+    inputs = {**SENDER, "sender_id": "ACMEIMP"}
+    ack = live.sender_ids.submit(country="MY", sender_id="ACMEIMP", company_name="Acme Pay Ltd",
+                                 website="https://acme.example", use_case="otp",
+                                 sample_templates=["Your Acme code is 482913."])  # fmt: skip
+    checked, _ = senders.check("imported", inputs)
+    id_, outs, read_inputs = senders.read("imported", ack.registration_id, {}, without(checked))
+    assert id_ == ack.registration_id and read_inputs is not None
+    diff = senders.diff("imported", id_, without(outs), without(checked))
+    assert (diff.changes, diff.replaces) == (False, [])
+    assert without(outs)["status"] == "Approved"
+
+
+# --- MessageTemplate ---------------------------------------------------------------------------------------------
+
+TEMPLATE = {"name": "Login code", "type": "international", "intl_type": 0, "content": "Your code is ${code}."}
+
+
+def test_template_review_update_and_replace(host: ProviderHost, module_store: Store, speed: Any) -> None:
+    speed("realistic")
+    templates = driver(host, "MessageTemplate", MessageTemplateProvider())
+    id_, state = templates.up("login", TEMPLATE)
+    assert state["status"] == "reviewing" and state["template_code"] == id_
+    admin.approve(module_store, id_)
+    speed("instant")
+    state = refresh(templates, "login", id_, state)
+    assert state["status"] == "approved"
+    assert_no_diff(templates, "login", id_, state, TEMPLATE)
+    changed = {**TEMPLATE, "content": "Your login code is ${code}."}
+    checked, _ = templates.check("login", changed, olds=state)
+    assert templates.diff("login", id_, state, without(checked)).replaces == ["content"]  # approved: replace
+
+    bad = {**TEMPLATE, "content": "Get your code at bit.ly/abc"}
+    bad_id, bad_state = templates.up("shortener", bad)
+    bad_state = refresh(templates, "shortener", bad_id, bad_state)
+    assert bad_state["status"] == "rejected" and "shortener" in bad_state["reject_reason"]
+    checked, _ = templates.check("shortener", TEMPLATE, olds=bad_state)
+    diff = templates.diff("shortener", bad_id, bad_state, without(checked))
+    assert diff.changes and diff.replaces == []  # rejected: amend in place
+    bad_state = without(templates.update("shortener", bad_id, bad_state, without(checked)))
+    assert refresh(templates, "shortener", bad_id, bad_state)["status"] == "approved"
+    templates.delete("shortener", bad_id, bad_state)
+    assert templates.read("shortener", bad_id, bad_state)[0] == ""
+
+
+def test_template_import_matches_create(host: ProviderHost, live: AccountClient, speed: Any) -> None:
+    templates = driver(host, "MessageTemplate", MessageTemplateProvider())
+    code = live.templates.create(name="Console made", type="notification", content="Your parcel ${id} shipped.")
+    inputs = {"name": "Console made", "type": "notification", "content": "Your parcel ${id} shipped."}
+    checked, _ = templates.check("console", inputs)
+    id_, outs, _ = templates.read("console", code, {}, without(checked))
+    created_id, created = templates.up("created", inputs)
+    created = refresh(templates, "created", created_id, created)
+    strip = {"template_code"}
+    assert {k: v for k, v in without(outs).items() if k not in strip} == {
+        k: v for k, v in created.items() if k not in strip}  # fmt: skip
+    assert templates.diff("console", id_, without(outs), without(checked)).changes is False
+
+
+# --- AlertContact -----------------------------------------------------------------------------------------------
+
+CONTACT = {"name": "On-call SRE", "phone": "+8613800000000", "email": "sre@example.com", "alerts": ["send_volume"]}
+
+
+def test_contact_phone_verification_round_trip(host: ProviderHost, live: AccountClient, module_store: Store) -> None:
+    contacts = driver(host, "AlertContact", AlertContactProvider())
+    id_, state = contacts.up("oncall", CONTACT)
+    assert state["verified"] is False and state["contact_id"] == id_
+    codes = [row for row in admin.outbox(module_store) if row["recipient"] == CONTACT["phone"]]
+    found = re.search(r"\b(\d{6})\b", codes[-1]["body"])
+    assert found is not None
+    code = found.group(1)
+    assert_no_diff(contacts, "oncall", id_, refresh(contacts, "oncall", id_, state), CONTACT)
+
+    verified_inputs = {**CONTACT, "verification_code": code}
+    checked, _ = contacts.check("oncall", verified_inputs, olds=state)
+    assert contacts.diff("oncall", id_, state, without(checked)).changes
+    state = without(contacts.update("oncall", id_, state, without(checked)))
+    assert state["verified"] is True
+    state = refresh(contacts, "oncall", id_, state)
+    assert_no_diff(contacts, "oncall", id_, state, verified_inputs)
+
+    live.contacts.delete(int(id_))
+    assert contacts.read("oncall", id_, state)[0] == ""
+
+
+# --- singletons -------------------------------------------------------------------------------------------------
+
+
+def test_threshold_records_and_restores_replaced_values(host: ProviderHost, live: AccountClient) -> None:
+    live.thresholds.set(WarningThreshold(biz_type="international", daily_warning=10, daily_suspend=20))
+    thresholds = driver(host, "SuspensionThreshold", SuspensionThresholdProvider())
+    inputs = {"biz_type": "international", "daily_warning": 8000, "daily_suspend": 10000}
+    id_, state = thresholds.up("intl", inputs)
+    assert id_ == "international" and state["replaced_values"]["daily_suspend"] == 20
+    assert live.thresholds.get("international").daily_suspend == 10000
+    state = refresh(thresholds, "intl", id_, state)
+    assert_no_diff(thresholds, "intl", id_, state, inputs)
+
+    checked, _ = thresholds.check("intl", {**inputs, "daily_warning": 9000}, olds=state)
+    diff = thresholds.diff("intl", id_, state, without(checked))
+    assert diff.changes and diff.replaces == []
+    checked, _ = thresholds.check("intl", {**inputs, "biz_type": "domestic"}, olds=state)
+    assert thresholds.diff("intl", id_, state, without(checked)).replaces == ["biz_type"]
+
+    live.thresholds.set(WarningThreshold(biz_type="international", daily_warning=1, daily_suspend=5))  # drift
+    drifted = refresh(thresholds, "intl", id_, state)
+    checked, _ = thresholds.check("intl", inputs, olds=drifted)
+    assert thresholds.diff("intl", id_, drifted, without(checked)).changes
+
+    thresholds.delete("intl", id_, state)
+    restored = live.thresholds.get("international")
+    assert (restored.daily_warning, restored.daily_suspend) == (10, 20)
+
+
+def test_threshold_created_on_an_unset_account_is_cleared_on_delete(host: ProviderHost, live: AccountClient) -> None:
+    thresholds = driver(host, "SuspensionThreshold", SuspensionThresholdProvider())
+    assert live.thresholds.get("domestic").daily_suspend is None
+    inputs = {"biz_type": "domestic", "daily_warning": 50, "daily_suspend": 100}
+    id_, state = thresholds.up("dom", inputs)
+    state = refresh(thresholds, "dom", id_, state)
+    assert state["daily_suspend"] == 100 and not any(state["replaced_values"].values())
+    thresholds.delete("dom", id_, state)
+    assert live.thresholds.get("domestic") == WarningThreshold(biz_type="domestic")
+
+
+def test_frequency_limit_defaults_and_restore(host: ProviderHost, live: AccountClient) -> None:
+    limits = driver(host, "SendFrequencyLimit", SendFrequencyLimitProvider())
+    before = live.frequency.get("international")
+    id_, state = limits.up("freq", {"per_minute": 2, "per_hour": 6})
+    assert state["per_day"] == 10 and live.frequency.get("international").per_minute == 2
+    assert_no_diff(limits, "freq", id_, refresh(limits, "freq", id_, state), {"per_minute": 2, "per_hour": 6})
+    limits.delete("freq", id_, state)
+    assert live.frequency.get("international") == before
+
+
+def test_fraud_protection_lifecycle(host: ProviderHost, live: AccountClient) -> None:
+    fraud = driver(host, "FraudProtection", FraudProtectionProvider())
+    inputs = {"hourly_limit": 1000, "increase_rate": 200, "success_rate": 30}
+    id_, state = fraud.up("fraud", inputs)
+    assert id_ == "fraud-protection"
+    assert_no_diff(fraud, "fraud", id_, refresh(fraud, "fraud", id_, state), inputs)
+    second = {"hourly_limit": 500, "increase_rate": 100, "success_rate": 50}
+    state = without(fraud.update("fraud", id_, state, second))
+    fraud.delete("fraud", id_, state)
+    assert live.fraud.get() is not None
+
+
+# --- check failures ---------------------------------------------------------------------------------------------
+
+BAD_INPUTS = [
+    ("SenderId", SenderIdProvider, {**SENDER, "country": "RU"}, "country", "account manager"),
+    ("SenderId", SenderIdProvider, {**SENDER, "country": "SG"}, "country", "self-register"),
+    ("SenderId", SenderIdProvider, {**SENDER, "country": "XX"}, "country", "unknown country"),
+    ("SenderId", SenderIdProvider, {**SENDER, "sender_id": "阿里云"}, "sender_id", "non-Latin"),
+    ("SenderId", SenderIdProvider, {**SENDER, "sender_id": "ACMEPAYMENTS1"}, "sender_id", "at most 11"),
+    ("SenderId", SenderIdProvider, {**SENDER, "sender_id": "1234567890123456"}, "sender_id", "at most 15"),
+    ("SenderId", SenderIdProvider, {**SENDER, "sample_templates": []}, "sample_templates", "at least one"),
+    ("SenderId", SenderIdProvider, {**SENDER, "sample_templates": ["x"] * 21}, "sample_templates", "at most 20"),
+    ("SenderId", SenderIdProvider, {**SENDER, "sample_templates": ["  "]}, "sample_templates", "blank"),
+    ("SenderId", SenderIdProvider, {**SENDER, "use_case": "spam"}, "use_case", "otp"),
+    ("SenderId", SenderIdProvider, {**SENDER, "documents": [{"type": "id", "path": "nope.pdf"}]}, "documents",
+     "no such file"),
+    ("MessageTemplate", MessageTemplateProvider, {**TEMPLATE, "type": "promotional", "intl_type": None},
+     "content", "promotional templates cannot contain variables"),
+    ("MessageTemplate", MessageTemplateProvider, {**TEMPLATE, "content": "x" * 501}, "content", "at most 500"),
+    ("AlertContact", AlertContactProvider, {**CONTACT, "phone": "12ab"}, "phone", "international format"),
+    ("AlertContact", AlertContactProvider, {**CONTACT, "email": "nobody"}, "email", "not an email"),
+    ("AlertContact", AlertContactProvider, {**CONTACT, "alerts": ["pager"]}, "alerts", "unknown alert"),
+    ("SuspensionThreshold", SuspensionThresholdProvider,
+     {"biz_type": "international", "daily_warning": 20, "daily_suspend": 10}, "daily_warning", "above daily_suspend"),
+    ("SuspensionThreshold", SuspensionThresholdProvider, {"biz_type": "international", "daily_suspend": -1},
+     "daily_suspend", "at least 0"),
+    ("SuspensionThreshold", SuspensionThresholdProvider, {"biz_type": "mars"}, "biz_type", "domestic"),
+    ("SendFrequencyLimit", SendFrequencyLimitProvider, {"per_minute": 10, "per_hour": 5}, "per_minute", "above"),
+    ("FraudProtection", FraudProtectionProvider, {"hourly_limit": 1, "increase_rate": 1, "success_rate": 101},
+     "success_rate", "at most 100"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("type_name", "provider", "inputs", "field", "phrase"), BAD_INPUTS,
+                         ids=[f"{case[0]}-{case[3]}-{case[4][:12]}" for case in BAD_INPUTS])  # fmt: skip
+def test_check_names_field_and_rule(host: ProviderHost, type_name: str, provider: Any, inputs: dict[str, Any],
+                                    field: str, phrase: str) -> None:  # fmt: skip
+    _, failures = driver(host, type_name, provider()).check("bad", inputs)
+    assert any(prop == field and phrase in reason for prop, reason in failures), failures
