@@ -370,3 +370,45 @@ def test_check_names_field_and_rule(host: ProviderHost, type_name: str, provider
                                     field: str, phrase: str) -> None:  # fmt: skip
     _, failures = driver(host, type_name, provider()).check("bad", inputs)
     assert any(prop == field and phrase in reason for prop, reason in failures), failures
+
+
+# --- import of console-made objects ------------------------------------------------------------------------------
+
+
+def test_contact_import_matches_create(host: ProviderHost, live: AccountClient) -> None:
+    contacts = driver(host, "AlertContact", AlertContactProvider())
+    inputs = {
+        "name": "Console SRE",
+        "phone": "+8613900000000",
+        "email": "console@example.com",
+        "alerts": ["send_volume"],
+    }
+    contact_id = live.contacts.save(name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
+                                    alerts=inputs["alerts"])  # fmt: skip
+    checked, _ = contacts.check("console", inputs)
+    id_, outs, _ = contacts.read("console", str(contact_id), {}, without(checked))
+    assert id_ == str(contact_id)
+    assert contacts.diff("console", id_, without(outs), without(checked)).changes is False
+    created_id, created = contacts.up("created", inputs)
+    created = refresh(contacts, "created", created_id, created)
+    assert {k: v for k, v in created.items() if k != "contact_id"} == {
+        k: v for k, v in without(outs).items() if k != "contact_id"
+    }
+
+
+def test_singleton_import_adopts_console_values(host: ProviderHost, live: AccountClient) -> None:
+    live.thresholds.set(WarningThreshold(biz_type="international", monthly_warning=700, monthly_suspend=900))
+    thresholds = driver(host, "SuspensionThreshold", SuspensionThresholdProvider())
+    inputs = {"biz_type": "international", "monthly_warning": 700, "monthly_suspend": 900}
+    checked, _ = thresholds.check("adopted", inputs)
+    id_, outs, _ = thresholds.read("adopted", "international", {}, without(checked))
+    assert id_ == "international" and outs["replaced_values"]["monthly_suspend"] == 900
+    assert thresholds.diff("adopted", id_, without(outs), without(checked)).changes is False
+
+
+def test_template_under_review_cannot_be_deleted_and_says_why(host: ProviderHost, speed: Any) -> None:
+    speed("realistic")
+    templates = driver(host, "MessageTemplate", MessageTemplateProvider())
+    id_, state = templates.up("pending", {**TEMPLATE, "name": "Pending review"})
+    with pytest.raises(ProviderHostError, match="still under review"):
+        templates.delete("pending", id_, state)
