@@ -327,3 +327,13 @@ def test_sending_sees_only_approved_sender_ids(account: AccountClient, store: St
         assert approved_sender_id(ctx, "MY", "ACME") is True
         assert approved_sender_id(ctx, DOCUMENTS_COUNTRY, "ACME") is False  # waiting for documents
         assert approved_sender_id(ctx, "MY", "OTHER") is False
+
+
+def test_review_decisions_email_contacts_who_receive_review_results(account: AccountClient, store: Store) -> None:
+    account.contacts.save(name="Reviews", phone="+8613800000001", email="reviews@example.com", alerts=["review_results"])
+    account.contacts.save(name="Volume", phone="+8613800000002", email="volume@example.com", alerts=["send_volume"])
+    registration_id = submit(account.sender_ids, sender_id="INFO")
+    assert current(account.sender_ids, registration_id).status == "Rejected"
+    mails = [row for row in admin.outbox(store) if row["channel"] == "email"]
+    assert [row["recipient"] for row in mails] == ["reviews@example.com"]
+    assert registration_id in mails[0]["subject"] and "generic" in mails[0]["body"]

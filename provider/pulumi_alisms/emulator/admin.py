@@ -80,7 +80,7 @@ def _decide(store: Store, object_id: str, account: str, reason: str | None) -> D
             decision = _decide_template(ctx, object_id, reason)
         else:
             raise UnknownObjectError(object_id, account)
-        _notify_review_result(ctx, decision)
+        ctx.notify_review_result(decision.kind, decision.object_id, decision.label, decision.verdict, decision.reason)
     return decision
 
 
@@ -113,18 +113,6 @@ def _decide_template(ctx: Context, object_id: str, reason: str | None) -> Decisi
         (status, reason, ctx.now, ctx.account, object_id),
     )
     return Decision("template", object_id, ctx.account, str(row["name"]), status, reason)
-
-
-def _notify_review_result(ctx: Context, decision: Decision) -> None:
-    """Email the account's contacts who receive review results."""
-    subject = f"Review result: {decision.kind} {decision.object_id} ({decision.label}) {decision.verdict}"
-    body = f"Your {decision.kind} {decision.object_id} ({decision.label}) was {decision.verdict}"
-    body += "." if decision.reason is None else f": {decision.reason}"
-    contacts = ctx.db.execute(
-        "SELECT email FROM contacts WHERE account = ? AND audit_result = 1 ORDER BY id", (ctx.account,)
-    ).fetchall()
-    for contact in contacts:
-        ctx.record_outbox("email", str(contact["email"]), subject, body)
 
 
 def parse_duration(text: str) -> int:

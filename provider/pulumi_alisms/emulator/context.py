@@ -26,5 +26,15 @@ class Context:
             (self.account, channel, recipient, subject, body, self.now),
         )
 
+    def notify_review_result(self, kind: str, object_id: str, label: str, verdict: str, reason: str | None) -> None:
+        """Email the account's contacts who receive review results (``ReceiveSignTemplateAuditResult``)."""
+        subject = f"Review result: {kind} {object_id} ({label}) {verdict}"
+        body = f"Your {kind} {object_id} ({label}) was {verdict}" + ("." if reason is None else f": {reason}")
+        contacts = self.db.execute(
+            "SELECT email FROM contacts WHERE account = ? AND audit_result = 1 ORDER BY id", (self.account,)
+        ).fetchall()
+        for contact in contacts:
+            self.record_outbox("email", str(contact["email"]), subject, body)
+
 
 Handler = Callable[[Context], dict[str, Any]]

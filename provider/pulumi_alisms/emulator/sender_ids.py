@@ -98,6 +98,10 @@ def _transition(ctx: Context, row: sqlite3.Row, at: float) -> dict[str, Any]:
         reason = review_rejection(row["sender_id"], json.loads(row["samples"]))
         changes.update(status="Rejected" if reason else "Approved", status_reason=reason, reviewed_at=at,
                        next_step_at=None)  # fmt: skip
+        label = f"{row['sender_id']} for {row['country']}"
+        ctx.notify_review_result(
+            "SenderID registration", row["id"], label, "rejected" if reason else "approved", reason
+        )
     else:  # a decided registration (for example by an administrator) takes no further step
         changes.update(next_step_at=None)
     return changes

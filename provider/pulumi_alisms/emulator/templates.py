@@ -63,7 +63,7 @@ MAX_PAGE_INDEX = 1_000_000
 def settle_templates(ctx: Context) -> None:
     """Decide every template of the account whose review is due: rejected with a reason, or approved."""
     due = ctx.db.execute(
-        "SELECT code, content, decide_at FROM templates WHERE account = ? AND status = ? AND decide_at <= ?",
+        "SELECT code, name, content, decide_at FROM templates WHERE account = ? AND status = ? AND decide_at <= ?",
         (ctx.account, REVIEWING, ctx.now),
     ).fetchall()
     for row in due:
@@ -73,6 +73,8 @@ def settle_templates(ctx: Context) -> None:
             "WHERE account = ? AND code = ?",
             (APPROVED if reason is None else REJECTED, reason, row["decide_at"], ctx.account, row["code"]),
         )
+        verdict = "approved" if reason is None else "rejected"
+        ctx.notify_review_result("template", row["code"], row["name"], verdict, reason)
 
 
 def _submission(ctx: Context) -> dict[str, Any]:
