@@ -5,7 +5,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import alisms_command, assert_clean_error, run_cli
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.client import RetryPolicy, RpcClient
 from pulumi_alisms.api.config import AccountSettings
@@ -34,34 +34,11 @@ NO_RETRY = RetryPolicy(max_attempts=1)
 STARTUP_SECONDS = 20
 
 
-def _alisms() -> list[str]:
-    """The installed console script, else the module."""
-    script = shutil.which("alisms") or str(Path(sys.executable).parent / "alisms")
-    return [script] if Path(script).exists() else [sys.executable, "-m", "pulumi_alisms.cli.main"]
-
-
-def run_cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``alisms ...`` to completion."""
-    return subprocess.run(
-        [*_alisms(), *map(str, args)], capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})}
-    )
-
-
-def assert_clean_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
-    """Exit 1 with one ``alisms: error:`` line on stderr that says what is wrong; no traceback."""
-    assert result.returncode == 1, result
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("alisms: error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
-
-
 class Server:
     """``alisms emulator serve`` running in a subprocess; stdout lines are read on a thread."""
 
     def __init__(self, state_file: Path, *options: str, env: dict[str, str] | None = None) -> None:
-        command = [*_alisms(), "emulator", "serve", "--state-file", str(state_file), "--port", "0", *options]
+        command = [*alisms_command(), "emulator", "serve", "--state-file", str(state_file), "--port", "0", *options]
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})}
         )

@@ -1,7 +1,7 @@
 """pulumi-alisms: infrastructure as code for Alibaba Cloud international SMS.
 
-Resources are imported lazily so ``import pulumi_alisms`` stays fast; ``from pulumi_alisms import
-SenderId`` loads the Pulumi SDK on first use.
+Resources and the ``SmsAccount`` component are imported lazily so ``import pulumi_alisms`` stays fast;
+``from pulumi_alisms import SenderId`` loads the Pulumi SDK on first use.
 """
 
 import importlib
@@ -18,6 +18,7 @@ _EXPORTS: dict[str, str] = {
     "SendFrequencyLimitProvider": "send_frequency_limit",
     "FraudProtection": "fraud_protection", "FraudProtectionArgs": "fraud_protection",
     "FraudProtectionProvider": "fraud_protection",
+    "SmsAccount": "pulumi_alisms.spec.component",
 }  # fmt: skip
 
 __all__ = sorted(_EXPORTS)
@@ -27,6 +28,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'pulumi_alisms' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"pulumi_alisms.resources.{module}"), name)
+    # A bare name is a module of pulumi_alisms.resources; a dotted one is a full module path.
+    path = module if "." in module else f"pulumi_alisms.resources.{module}"
+    value = getattr(importlib.import_module(path), name)
     globals()[name] = value
     return value

@@ -1,6 +1,7 @@
 """The ``alisms`` command line: GitOps checks of account files and the emulator's admin commands."""
 
 import argparse
+from collections.abc import Sequence
 from typing import TypeAlias
 
 # What a command group's ``register(commands)`` receives from ``argparse.add_subparsers``.
@@ -9,3 +10,10 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 class CliError(Exception):
     """A failure the user can act on: reported as one line on stderr, exit status 1, no traceback."""
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Left-aligned columns two spaces apart, for readable output on a terminal."""
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+                     for row in (headers, *rows))  # fmt: skip

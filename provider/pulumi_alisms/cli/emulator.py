@@ -7,13 +7,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
-from pulumi_alisms.cli import CliError, Commands
+from pulumi_alisms.cli import CliError, Commands, table
 
 if TYPE_CHECKING:
     from pulumi_alisms.emulator.store import Store
@@ -240,15 +240,8 @@ def _outbox(args: argparse.Namespace) -> int:
     else:
         columns = ("created_at", "account", "channel", "recipient", "subject", "body")
         rows = [[" ".join(str(message[column]).split()) for column in columns] for message in messages]
-        print(_table([column.upper() for column in columns], rows))
+        print(table([column.upper() for column in columns], rows))
     return 0
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Left-aligned columns two spaces apart."""
-    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-                     for row in (headers, *rows))  # fmt: skip
 
 
 def _stats(args: argparse.Namespace) -> int:

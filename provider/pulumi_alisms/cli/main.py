@@ -9,10 +9,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from pulumi_alisms.cli import CliError, Commands, emulator
+from pulumi_alisms.cli import CliError, Commands, emulator, gitops
 
 # Each group adds its subcommands; a subcommand sets ``handler(args) -> exit status`` as a default.
-COMMAND_GROUPS: tuple[Callable[[Commands], None], ...] = (emulator.register,)
+COMMAND_GROUPS: tuple[Callable[[Commands], None], ...] = (gitops.register, emulator.register)
 ERROR_EXIT = 1
 
 

@@ -1,0 +1,283 @@
+"""``alisms validate``: GitOps checks of account files for pull requests, without Pulumi state.
+
+``alisms plan``, ``drift`` and ``export`` compare a file with the live account (``spec.reconcile``) and
+write the live account as a file (``spec.export``).
+"""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pulumi_alisms.cli import CliError, Commands, table
+
+if TYPE_CHECKING:
+    from pulumi_alisms.api.config import AccountSettings
+    from pulumi_alisms.spec.models import AccountSpec
+    from pulumi_alisms.spec.reconcile import Change, LiveAccount
+
+OUTPUT_FORMATS = ("text", "json")
+
+
+def register(commands: Commands) -> None:
+    """Add ``alisms validate``, ``plan``, ``drift`` and ``export``."""
+    validate = commands.add_parser(
+        "validate", help="check an account file offline; exit 0 (valid) or 1 (problems)",
+        description="Check an account YAML file without touching any account: shapes, types and every vendor "
+        "rule, with each problem as FILE:LINE:COL: path.to.field: message. Exit 0 when valid, 1 otherwise.",
+    )  # fmt: skip
+    validate.add_argument("file", metavar="FILE", help="the account file")
+    add_output_option(validate)
+    validate.set_defaults(handler=_validate)
+    _register_live(commands)
+
+
+def add_output_option(parser: argparse.ArgumentParser) -> None:
+    """``--output text|json``: for people (default) or for machines."""
+    parser.add_argument("--output", choices=OUTPUT_FORMATS, default="text", help="format (default: text)")
+
+
+def add_account_options(parser: argparse.ArgumentParser) -> None:
+    """``--endpoint`` and ``--state-file``: which account to talk to (defaults as for the provider)."""
+    endpoint_help = "embedded, http://127.0.0.1:PORT (a standalone emulator) or the service's https URL"
+    parser.add_argument("--endpoint", metavar="URL", help=f"{endpoint_help} (default: $ALISMS_ENDPOINT, else embedded)")
+    state_help = "the embedded account's database (default: $ALISMS_STATE_FILE, else .alisms/account.db)"
+    parser.add_argument("--state-file", metavar="PATH", help=state_help)
+
+
+def account_settings(args: argparse.Namespace) -> "AccountSettings":
+    """The account that ``--endpoint``/``--state-file`` select, else the environment's; credentials from the
+    environment (``ALIBABA_CLOUD_ACCESS_KEY_ID`` / ``ALIBABA_CLOUD_ACCESS_KEY_SECRET``)."""
+    from pulumi_alisms.api.config import AccountSettings, ConfigurationError
+
+    settings = AccountSettings.resolve({"alisms:endpoint": args.endpoint, "alisms:stateFile": args.state_file})
+    try:
+        settings.validate()
+    except ConfigurationError as error:
+        raise CliError(str(error)) from None
+    return settings
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pulumi_alisms.spec import SpecError, load_account
+
+    try:
+        spec = load_account(args.file)
+    except SpecError as error:
+        if args.output == "json":
+            print(json.dumps([asdict(problem) for problem in error.problems], indent=2, ensure_ascii=False))
+        else:
+            print(error)
+        return 1
+    if args.output == "json":
+        print("[]")
+        return 0
+    counts = (
+        _count(len(spec.contacts), "contact"),
+        _count(len(spec.thresholds), "threshold"),
+        _count(len(spec.templates), "template"),
+        _count(len(spec.sender_ids), "sender ID"),
+    )
+    print(f"{args.file}: valid: {', '.join(counts)}")
+    return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+# --- alisms plan / drift / export: the file against the live account -----------------------------------------
+
+CHANGES_EXIT = 2
+_VALUE_WIDTH = 60
+
+
+def _register_live(sub: Commands) -> None:
+    """Add ``alisms plan``, ``alisms drift`` and ``alisms export``."""
+    plan = sub.add_parser(
+        "plan",
+        help="show what a deployment of FILE would change in the live account (exit 2: changes)",
+        description="Compare FILE with the live account and show each create, update, replace and delete a "
+        "deployment would make. Changes nothing. Exit 0: nothing to do; 2: changes; 1: error or invalid file.",
+    )
+    plan.add_argument("file", metavar="FILE", help="the account file")
+    add_account_options(plan)
+    add_output_option(plan)
+    plan.set_defaults(handler=_plan)
+
+    drift = sub.add_parser(
+        "drift",
+        help="report where the live account differs from FILE (exit 2: drift)",
+        description="Compare FILE with the live account: declared objects that differ, objects and settings "
+        "the file does not declare, and registrations that are Rejected, Expired or waiting for documents. "
+        "Exit 0: clean; 2: drift; 1: error or invalid file.",
+    )
+    drift.add_argument("file", metavar="FILE", help="the account file")
+    add_account_options(drift)
+    add_output_option(drift)
+    drift.set_defaults(handler=_drift)
+
+    export = sub.add_parser(
+        "export",
+        help="write the live account as an account YAML file",
+        description="Write the live account as an account file that `alisms validate` accepts and `alisms plan` "
+        "shows as no changes: keys from names, sender IDs with `import: <registration id>`.",
+    )
+    add_account_options(export)
+    export.add_argument("--output", "-o", metavar="FILE", help="write the file here (default: standard output)")
+    export.set_defaults(handler=_export)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from pulumi_alisms.spec.reconcile import plan
+
+    spec = _load(args.file)
+    settings, live = _read_live(args, details_for=spec)
+    changes = plan(spec, live)
+    if args.output == "json":
+        report = {"file": args.file, "endpoint": settings.endpoint, "summary": _summary(changes), "changes": changes}
+        print(json.dumps(report, default=asdict, indent=2, ensure_ascii=False))
+    elif not changes:
+        print(f"No changes: the account matches {args.file}.")
+    else:
+        print(f"Plan for {args.file} against {_described(settings)}:\n")
+        print(_changestable(changes))
+        counts = _summary(changes)
+        print("\n" + ", ".join(f"{count} to {action}" for action, count in counts.items()) + ".")
+    return CHANGES_EXIT if changes else 0
+
+
+def _drift(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from pulumi_alisms.spec.reconcile import drift
+
+    spec = _load(args.file)
+    settings, live = _read_live(args, details_for=spec)
+    report = drift(spec, live, datetime.now(UTC))
+    if args.output == "json":
+        data = {"file": args.file, "endpoint": settings.endpoint, "clean": report.clean, **asdict(report)}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif report.clean:
+        print(f"No drift: the account matches {args.file}.")
+    else:
+        print(f"Drift of {_described(settings)} from {args.file}:")
+        if report.changes:
+            print(f"\nDeclared in the file, different in the account ({len(report.changes)}):")
+            print(_changestable(report.changes))
+        if report.unmanaged:
+            print(f"\nIn the account, not in the file ({len(report.unmanaged)}):")
+            rows = [[item.kind, item.id, item.label, item.status or "", item.detail] for item in report.unmanaged]
+            print(table(["KIND", "ID", "NAME", "STATUS", "DETAIL"], rows))
+        if report.attention:
+            print(f"\nRegistrations that need attention ({len(report.attention)}):")
+            rows = [[item.id, item.key or "(not in the file)", f"{item.sender_id} for {item.country}", item.status,
+                     item.detail] for item in report.attention]  # fmt: skip
+            print(table(["ID", "KEY", "SENDER ID", "STATUS", "DETAIL"], rows))
+    return 0 if report.clean else CHANGES_EXIT
+
+
+def _export(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from pulumi_alisms.spec import dump_account
+    from pulumi_alisms.spec.export import export_account
+
+    settings, live = _read_live(args, details_for=None)
+    exported = export_account(live)
+    header = [f"# Exported by `alisms export` from {_described(settings)} at {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}."]
+    header += [f"# Note: {note}" for note in exported.notes]
+    text = "\n".join(header) + "\n" + dump_account(exported.spec)
+    for note in exported.notes:
+        print(f"alisms: note: {note}", file=sys.stderr)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"cannot write {args.output}: {error.strerror or error}") from None
+    spec = exported.spec
+    counts = [_count(len(spec.contacts), "contact"), _count(len(spec.templates), "template"),
+              _count(len(spec.sender_ids), "sender ID")]  # fmt: skip
+    print(f"wrote {args.output}: {', '.join(counts)}", file=sys.stderr)
+    return 0
+
+
+def _load(file: str) -> "AccountSpec":
+    """The account file, or every problem on stderr and a one-line error: nothing is read from the account."""
+    from pulumi_alisms.spec import SpecError, load_account
+
+    try:
+        return load_account(file)
+    except SpecError as error:
+        print(error, file=sys.stderr)
+        raise CliError(f"{file} is not a valid account file ({_count(len(error.problems), 'problem')})") from None
+
+
+def _read_live(
+    args: argparse.Namespace, *, details_for: "AccountSpec | None"
+) -> tuple["AccountSettings", "LiveAccount"]:
+    """The account's settings and what it holds; API and configuration failures become one-line errors."""
+    from pulumi_alisms.api.account import open_account
+    from pulumi_alisms.api.config import ConfigurationError
+    from pulumi_alisms.api.errors import AliSmsApiError
+    from pulumi_alisms.spec.reconcile import read_account
+
+    settings = account_settings(args)
+    if settings.embedded and not Path(settings.state_file).exists():
+        raise CliError(f"no embedded account at {settings.state_file}: pass --state-file or --endpoint")
+    if sys.stderr.isatty():
+        print(f"reading {_described(settings)}...", file=sys.stderr, flush=True)
+    try:
+        client = open_account(settings)
+        try:
+            return settings, read_account(client, details_for=details_for, progress=_progress)
+        finally:
+            client.close()
+    except (AliSmsApiError, ConfigurationError) as error:
+        raise CliError(str(error)) from None
+
+
+def _described(settings: "AccountSettings") -> str:
+    """The account, for people."""
+    return f"the embedded account {settings.state_file}" if settings.embedded else settings.endpoint
+
+
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _summary(changes: Sequence["Change"]) -> dict[str, int]:
+    actions = ("create", "update", "replace", "delete")
+    return {action: sum(change.action == action for change in changes) for action in actions}
+
+
+def _changestable(changes: Sequence["Change"]) -> str:
+    """One row per change; further fields and notes on the rows below it."""
+    rows: list[list[str]] = []
+    for change in changes:
+        if change.action in ("update", "replace"):
+            lines = [
+                f"{item.field}: {_shown(item.old)} -> {_shown(item.new)}"
+                + (" (forces replacement)" if item.replaces else "")
+                for item in change.fields
+            ]
+        else:
+            lines = [change.label + (f" ({change.status})" if change.status else "")]
+        lines += [f"note: {note}" for note in change.notes]
+        name = change.key if change.action != "delete" else change.id
+        rows.append([change.action, change.kind, str(name), lines[0] if lines else ""])
+        rows += [["", "", "", line] for line in lines[1:]]
+    return table(["ACTION", "KIND", "NAME", "CHANGE"], rows)
+
+
+def _shown(value: object) -> str:
+    """A value for a table cell: JSON, shortened."""
+    if value is None:
+        return "(unset)"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 3] + "..."

@@ -1,0 +1,122 @@
+"""The live account as an account file (``alisms export``): adopt an existing account into GitOps.
+
+Keys come from names, slugified and made unique (``Login code`` -> ``login-code``, ``login-code-2``); a
+sender ID's key is its sender ID and country (``acmepay-id``). Sample templates are written as text (the
+file writer turns a sample equal to an exported template's content into that template's key). Sender IDs
+carry ``import: <registration id>`` so that a deployment adopts them instead of registering again.
+
+Not exported, each with a note: Rejected and Expired registrations (they hold nothing; ``alisms drift``
+lists them), per-number limits at the vendor defaults, the domestic ones when the international ones are
+exported too (an account file holds one ``frequency_limits``), and uploaded documents (the account keeps
+no file to point at).
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pulumi_alisms.rules.limits import DEFAULT_FREQUENCY
+from pulumi_alisms.spec.loader import NAME
+from pulumi_alisms.spec.models import AccountSpec
+from pulumi_alisms.spec.reconcile import CLOSED_STATUSES, LiveAccount, sender_label
+
+PREFERRED_FREQUENCY_BIZ_TYPE = "international"
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Export:
+    """The account file's content, and what was left out or needs a person's eye, one sentence each."""
+
+    spec: AccountSpec
+    notes: tuple[str, ...]
+
+
+def export_account(live: LiveAccount) -> Export:
+    """An account file that declares what ``live`` holds (read with ``details_for=None``: every template's
+    details), so that ``alisms plan`` shows no changes for it."""
+    notes: list[str] = []
+    data: dict[str, object] = {"version": 1}
+    contact_keys = _keys((contact.name, str(contact.contact_id)) for contact in live.contacts)
+    data["contacts"] = {
+        key: {"name": contact.name, "phone": contact.phone, "email": contact.email, "alerts": sorted(contact.alerts)}
+        for key, contact in zip(contact_keys, live.contacts, strict=True)
+    }
+    data["thresholds"] = {
+        biz: values
+        for biz, limits in live.thresholds.items()
+        if (values := limits.model_dump(exclude={"biz_type"}, exclude_none=True))
+    }
+    customized = {
+        biz: values
+        for biz, limit in live.frequency.items()
+        if (values := limit.model_dump(exclude={"biz_type"})) != DEFAULT_FREQUENCY
+    }
+    for biz in sorted(customized, key=lambda biz: biz != PREFERRED_FREQUENCY_BIZ_TYPE):
+        if "frequency_limits" not in data:
+            data["frequency_limits"] = {"biz_type": biz, **customized[biz]}
+        else:
+            notes.append(
+                f"{biz} per-number limits {customized[biz]} not exported: an account file holds one frequency_limits"
+            )
+    if live.fraud is not None:
+        data["fraud_protection"] = live.fraud.model_dump()
+    templates = [t for t in live.templates if t.template_code in live.template_details]
+    template_keys = _keys((t.name, t.template_code) for t in templates)
+    data["templates"] = {
+        key: live.template_details[t.template_code].model_dump(
+            include={"name", "type", "content", "remark", "intl_type"}, exclude_none=True
+        )
+        for key, t in zip(template_keys, templates, strict=True)
+    }
+    contents = {t.content for t in templates}
+    registrations = []
+    for registration in live.registrations:
+        if registration.status in CLOSED_STATUSES:
+            reason = f": {registration.status_reason}" if registration.status_reason else ""
+            notes.append(
+                f"{registration.registration_id} ({sender_label(registration)}) not exported: "
+                f"{registration.status}{reason}"
+            )
+            continue
+        registrations.append(registration)
+        for sample in registration.sample_templates:
+            if NAME.fullmatch(sample) and sample not in contents:
+                notes.append(
+                    f"{registration.registration_id} ({sender_label(registration)}): the sample {sample!r} "
+                    "is a single word, which an account file reads as a template key: edit it"
+                )
+    sender_keys = _keys((f"{r.sender_id}-{r.country}", r.registration_id) for r in registrations)
+    data["sender_ids"] = {
+        key: {
+            "country": r.country,
+            "sender_id": r.sender_id,
+            "company_name": r.company_name,
+            "website": r.website,
+            "use_case": r.use_case,
+            "sample_templates": list(r.sample_templates),
+            "import": r.registration_id,
+        }
+        for key, r in zip(sender_keys, registrations, strict=True)
+    }
+    return Export(AccountSpec.model_validate(data), tuple(notes))
+
+
+def slug(text: str) -> str:
+    """A file key from a name: lowercase Latin letters and digits, other runs of characters as ``-``."""
+    return _NOT_NAME.sub("-", text.lower()).strip("-")
+
+
+def _keys(names: Iterable[tuple[str, str]]) -> list[str]:
+    """A unique key per (name, fallback id) pair, in order; the id stands in for a name with no Latin letters."""
+    taken: set[str] = set()
+    keys = []
+    for name, fallback in names:
+        base = slug(name) or slug(fallback)
+        key, number = base, 1
+        while key in taken:
+            number += 1
+            key = f"{base}-{number}"
+        taken.add(key)
+        keys.append(key)
+    return keys
