@@ -517,3 +517,16 @@ def test_export_round_trips_names_without_latin_letters(account: AccountClient) 
     exported = export_account(read_account(account, details_for=None))
     assert list(exported.spec.templates) == [slug(code) for code in codes]  # sms-123456789
     assert load_account(yaml.safe_load(dump_account(exported.spec))) == exported.spec
+
+
+def test_drift_counts_days_left_on_the_accounts_clock(account: AccountClient, store: Store, tmp_path: Path) -> None:
+    registration = account.sender_ids.submit(
+        country="ID", sender_id="ACMEDAYS", company_name="Acme Pay Ltd", use_case="otp", sample_templates=["Hi 1."]
+    )
+    account.sender_ids.get(registration.registration_id)  # instant review: rendered, 30 days to upload
+    clock.advance(store, 20 * 86400)
+    account_file = tmp_path / "empty.yaml"
+    account_file.write_text("version: 1\n")
+    result = run_cli("drift", account_file, "--state-file", store.path, "--output", "json")
+    (attention,) = json.loads(result.stdout)["attention"]
+    assert attention["status"] == "DocumentsRendered" and attention["days_left"] == 10

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi.runtime import rpc
 
 from pulumi_alisms import (
     AlertContactProvider,
@@ -412,3 +413,22 @@ def test_template_under_review_cannot_be_deleted_and_says_why(host: ProviderHost
     id_, state = templates.up("pending", {**TEMPLATE, "name": "Pending review"})
     with pytest.raises(ProviderHostError, match="still under review"):
         templates.delete("pending", id_, state)
+
+
+def test_paid_offline_sender_id_is_refused_new_but_adoptable_by_import(host: ProviderHost) -> None:
+    senders = driver(host, "SenderId", SenderIdProvider())
+    russia = {**SENDER, "country": "RU", "sender_id": "ACMERU"}
+    _, failures = senders.check("ru", russia)
+    assert any(prop == "country" and "import_" in reason for prop, reason in failures)
+    _, failures = senders.check("ru", russia, olds=russia)  # the engine's check during an import
+    assert failures == []
+
+
+def test_unknown_inputs_during_preview_are_not_judged(host: ProviderHost) -> None:
+    senders = driver(host, "SenderId", SenderIdProvider())
+    inputs, failures = senders.check("preview", {**SENDER, "sender_id": rpc.UNKNOWN, "sample_templates": [rpc.UNKNOWN]})
+    assert failures == [] and inputs.get("sender_id") in (None, rpc.UNKNOWN)  # still unknown, not judged
+    thresholds = driver(host, "SuspensionThreshold", SuspensionThresholdProvider())
+    _, failures = thresholds.check("preview", {"biz_type": "international", "daily_suspend": rpc.UNKNOWN,
+                                               "monthly_suspend": -1})  # fmt: skip
+    assert [prop for prop, _ in failures] == ["monthly_suspend"]

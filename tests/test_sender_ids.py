@@ -330,7 +330,9 @@ def test_sending_sees_only_approved_sender_ids(account: AccountClient, store: St
 
 
 def test_review_decisions_email_contacts_who_receive_review_results(account: AccountClient, store: Store) -> None:
-    account.contacts.save(name="Reviews", phone="+8613800000001", email="reviews@example.com", alerts=["review_results"])
+    account.contacts.save(
+        name="Reviews", phone="+8613800000001", email="reviews@example.com", alerts=["review_results"]
+    )
     account.contacts.save(name="Volume", phone="+8613800000002", email="volume@example.com", alerts=["send_volume"])
     registration_id = submit(account.sender_ids, sender_id="INFO")
     assert current(account.sender_ids, registration_id).status == "Rejected"

@@ -8,6 +8,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -52,29 +53,35 @@ class ProviderHost:
 
     def __init__(self, cwd: str, env: Mapping[str, str] | None = None) -> None:
         full_env = {**os.environ, "PULUMI_PROJECT": PROJECT, **(env or {})}
+        # stderr goes to a file, not a pipe: a chatty host must never block on a full pipe.
+        self._stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the host
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pulumi.dynamic"], cwd=cwd, env=full_env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self._stderr_file,
         )  # fmt: skip
         assert self.process.stdout is not None
         port = int(self.process.stdout.readline().decode().strip())
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+        self.stdout = b""  # what the host printed after its port, once closed
         self.stderr = b""
 
     def close(self) -> str:
         """Stop the host; returns everything it wrote on stderr."""
         self.channel.close()
         self.process.terminate()
-        _, err = self.process.communicate(timeout=10)
-        self.stderr = err
-        return err.decode(errors="replace")
+        self.stdout, _ = self.process.communicate(timeout=10)
+        self._stderr_file.seek(0)
+        self.stderr = self._stderr_file.read()
+        self._stderr_file.close()
+        return self.stderr.decode(errors="replace")
 
     def kill(self) -> None:
         """Kill the host without warning (a crash)."""
         self.channel.close()
         self.process.kill()
         self.process.communicate(timeout=10)
+        self._stderr_file.close()
 
     def _call(self, method: str, request: Any) -> Any:
         try:

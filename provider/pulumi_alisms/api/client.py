@@ -3,12 +3,14 @@
 import hashlib
 import json
 import logging
+import os
 import random
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -20,13 +22,19 @@ from pulumi_alisms.api.signing import Credentials, authorization
 log = logging.getLogger("pulumi_alisms.api")
 USER_AGENT = "pulumi-alisms/0.1"
 ParamValue = str | int | float | bool | list[Any] | dict[str, Any] | None
+MAX_ATTEMPTS_ENV = "ALISMS_RETRY_MAX_ATTEMPTS"
+MAX_SECONDS_ENV = "ALISMS_RETRY_MAX_SECONDS"
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter, bounded in attempts and in total time."""
+    """Exponential backoff with full jitter, bounded in attempts and in total time.
 
-    max_attempts: int = 6
+    The defaults ride out heavy throttling (a call fails only if 10 attempts in a row are refused; see
+    docs/reliability.md) and give up within a minute.
+    """
+
+    max_attempts: int = 10
     base_delay: float = 0.2
     max_delay: float = 5.0
     max_total_seconds: float = 60.0
@@ -34,6 +42,27 @@ class RetryPolicy:
     def delay(self, attempt: int, rng: random.Random) -> float:
         """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
         return rng.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "RetryPolicy":
+        """The defaults, with ``ALISMS_RETRY_MAX_ATTEMPTS`` and ``ALISMS_RETRY_MAX_SECONDS`` applied when set."""
+        env = os.environ if env is None else env
+        policy = cls()
+        if env.get(MAX_ATTEMPTS_ENV):
+            policy = replace(policy, max_attempts=_positive(env, MAX_ATTEMPTS_ENV, int))
+        if env.get(MAX_SECONDS_ENV):
+            policy = replace(policy, max_total_seconds=_positive(env, MAX_SECONDS_ENV, float))
+        return policy
+
+
+def _positive(env: Mapping[str, str], name: str, kind: type[int] | type[float]) -> Any:
+    try:
+        value = kind(env[name])
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive {kind.__name__}, got {env[name]!r}")
+    return value
 
 
 def encode_params(params: Mapping[str, ParamValue]) -> dict[str, str]:
@@ -70,8 +99,9 @@ class RpcClient:
         self.endpoint = endpoint.rstrip("/")
         self._host = urlsplit(self.endpoint).netloc
         self._credentials = credentials
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or RetryPolicy.from_env()
         self._sleep = sleep
+        self._clock_skew = 0.0
         self._rng = random.Random()
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
         self._http = httpx.Client(transport=transport, timeout=timeout, limits=limits)
@@ -127,7 +157,21 @@ class RpcClient:
             raise AliSmsApiError(
                 action, "Transport.Unreachable", f"cannot reach {self._host}: {type(error).__name__}"
             ) from None
+        self._note_server_time(response.headers.get("date"))
         return _answer(action, response)
+
+    def _note_server_time(self, date_header: str | None) -> None:
+        try:
+            served = parsedate_to_datetime(date_header) if date_header else None
+        except (TypeError, ValueError):
+            served = None
+        if served is not None and served.tzinfo is not None:
+            self._clock_skew = (served - datetime.now(UTC)).total_seconds()
+
+    def server_now(self) -> datetime:
+        """The service's current time, from the ``Date`` header of its last answer (the emulator reports its
+        review clock there); this machine's time before the first answer."""
+        return datetime.now(UTC) + timedelta(seconds=self._clock_skew)
 
 
 def _answer(action: str, response: httpx.Response) -> dict[str, Any]:

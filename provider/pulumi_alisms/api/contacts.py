@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from pulumi_alisms.api.cache import ListCache, invalidates
 from pulumi_alisms.api.client import ParamValue, RpcClient
 from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.rules.contacts import ALERT_FLAGS
@@ -53,11 +54,18 @@ class ContactsApi:
     def __init__(self, rpc: RpcClient) -> None:
         self._rpc = rpc
         self._rng = random.Random()
+        self.list_cache: ListCache[int, Contact] = ListCache(lambda: {item.contact_id: item for item in self.list()})
 
     def get(self, contact_id: int) -> Contact | None:
         """One contact, or ``None`` if the account has no contact with that id."""
         return next((contact for contact in self.list() if contact.contact_id == contact_id), None)
 
+    def lookup(self, contact_id: int) -> Contact | None:
+        """One contact from the shared list snapshot (see ``api.cache``); a miss is a direct :meth:`get`."""
+        cached = self.list_cache.get(contact_id)
+        return cached if cached is not None else self.get(contact_id)
+
+    @invalidates
     def save(
         self,
         name: str,
@@ -124,6 +132,7 @@ class ContactsApi:
                 )
             return found
 
+    @invalidates
     def delete(self, contact_id: int) -> bool:
         """Delete a contact; ``False`` if the account has no such contact (already deleted)."""
         try:
@@ -134,13 +143,17 @@ class ContactsApi:
             raise
         return True
 
+    @invalidates
     def send_verification(self, target: str, kind: VerificationKind) -> None:
-        """Send a verification code to a contact's phone number or email address (SendVerificationNew)."""
+        """Send a verification code to a contact's phone number or email address (SendVerificationNew).
+
+        Retried like an idempotent call: a repeat only sends a fresh code, which replaces the previous one.
+        """
         self._rpc.call(
             VERSION,
             "SendVerificationNew",
             {"BizType": "CONTACT", "VerifyType": _VERIFY_TYPES[kind], "Target": target},
-            idempotent=False,
+            idempotent=True,
         )
 
     def list(self) -> list[Contact]:

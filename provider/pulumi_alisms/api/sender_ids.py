@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pulumi_alisms.api.cache import ListCache, invalidates
 from pulumi_alisms.api.client import ParamValue, RpcClient
 from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES, UseCase
@@ -93,7 +94,11 @@ class SenderIdsApi:
 
     def __init__(self, rpc: RpcClient) -> None:
         self._rpc = rpc
+        self.list_cache: ListCache[str, Registration] = ListCache(
+            lambda: {item.registration_id: item for item in self.iter_all()}
+        )
 
+    @invalidates
     def submit(
         self,
         *,
@@ -134,6 +139,11 @@ class SenderIdsApi:
             raise
         return _registration(data["Registration"])
 
+    def lookup(self, registration_id: str) -> Registration | None:
+        """One registration from the shared list snapshot (see ``api.cache``); a miss is a direct :meth:`get`."""
+        cached = self.list_cache.get(registration_id)
+        return cached if cached is not None else self.get(registration_id)
+
     def list_page(
         self, page: int = 1, size: int = 20, *, country: str | None = None, status: RegistrationStatus | None = None
     ) -> RegistrationPage:
@@ -167,6 +177,7 @@ class SenderIdsApi:
         """Every registration, as a list."""
         return list(self.iter_all(country=country, status=status))
 
+    @invalidates
     def upload_documents(self, registration_id: str, documents: Sequence[DocumentUpload]) -> RegistrationAck:
         """Upload the documents of a DocumentsRendered registration from local files (UploadSenderIdDocuments)."""
         payload = [_encode_document(document) for document in documents]
@@ -174,6 +185,7 @@ class SenderIdsApi:
                               {"RegistrationId": registration_id, "Documents": payload}, idempotent=False)  # fmt: skip
         return _ack(data)
 
+    @invalidates
     def update(
         self,
         registration_id: str,
@@ -201,6 +213,7 @@ class SenderIdsApi:
         }
         return _ack(self._rpc.call(VERSION, "UpdateSenderIdRegistration", params, idempotent=False))
 
+    @invalidates
     def delete(self, registration_id: str) -> bool:
         """Withdraw and delete a registration (DeleteSenderIdRegistration); ``False`` if it was already gone."""
         try:

@@ -10,11 +10,12 @@ the one being created.
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from pulumi_alisms.api.cache import ListCache, invalidates
 from pulumi_alisms.api.client import ParamValue, RpcClient
 from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.rules.templates import TEMPLATE_KINDS_BY_CODE, TEMPLATE_TYPE_CODES, TemplateKind
@@ -68,7 +69,11 @@ class TemplatesApi:
     def __init__(self, rpc: RpcClient) -> None:
         self._rpc = rpc
         self._rng = random.Random()
+        self.list_cache: ListCache[str, TemplateSummary] = ListCache(
+            lambda: {item.template_code: item for item in self.iter_all()}
+        )
 
+    @invalidates
     def create(
         self, name: str, type: TemplateKind, content: str, remark: str | None = None, intl_type: int | None = None
     ) -> str:
@@ -105,6 +110,22 @@ class TemplatesApi:
             intl_type=data.get("IntlType"),
         )
 
+    def lookup(self, code: str, recorded: Mapping[str, Any] | None = None) -> Template | None:
+        """One template, from the shared list snapshot (see ``api.cache``) where that is exact, else GetSmsTemplate.
+
+        The list does not carry ``remark`` and ``intl_type``. They are taken from ``recorded`` (the template as
+        the caller recorded it last, by field name) only when the template was approved then and is approved now
+        with the same name, type and content: Alibaba modifies only templates that failed review, so an approved
+        template's remark cannot have changed. Any other template is read with GetSmsTemplate.
+        """
+        listed = self.list_cache.get(code)
+        if listed is None or recorded is None or not _unchanged_since_approved(listed, recorded):
+            return self.get(code)
+        intl_type = recorded.get("intl_type")
+        return Template(**listed.model_dump(), remark=recorded.get("remark") or None,
+                        intl_type=None if intl_type is None else int(intl_type))  # fmt: skip
+
+    @invalidates
     def update(
         self,
         code: str,
@@ -126,6 +147,7 @@ class TemplatesApi:
         params = {"TemplateCode": code, **_submission(name, type, content, remark, intl_type)}
         self._write("UpdateSmsTemplate", params, landed)
 
+    @invalidates
     def delete(self, code: str) -> bool:
         """Delete a template (DeleteSmsTemplate); ``False`` when it did not exist."""
         try:
@@ -199,6 +221,12 @@ def _submission(
         "Remark": remark,
         "IntlType": intl_type,
     }
+
+
+def _unchanged_since_approved(listed: TemplateSummary, recorded: Mapping[str, Any]) -> bool:
+    if listed.status != "approved" or recorded.get("status") != "approved":
+        return False
+    return all(recorded.get(name) == getattr(listed, name) for name in ("template_code", "name", "type", "content"))
 
 
 def _kind(action: str, value: Any) -> TemplateKind:

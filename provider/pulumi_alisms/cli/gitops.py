@@ -157,7 +157,7 @@ def _drift(args: argparse.Namespace) -> int:
 
     spec = _load(args.file)
     settings, live = _read_live(args, details_for=spec)
-    report = drift(spec, live, datetime.now(UTC))
+    report = drift(spec, live, live.read_at or datetime.now(UTC))
     if args.output == "json":
         data = {"file": args.file, "endpoint": settings.endpoint, "clean": report.clean, **asdict(report)}
         print(json.dumps(data, indent=2, ensure_ascii=False))

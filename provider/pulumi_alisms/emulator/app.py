@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -64,7 +65,7 @@ class EmulatorApp:
         start_response(
             _STATUS_TEXT.get(status, f"{status} Error"),
             [("Content-Type", "application/json;charset=utf-8"), ("Content-Length", str(len(payload))),
-             ("x-acs-request-id", request_id)],
+             ("x-acs-request-id", request_id), ("Date", formatdate(clock.now(self.store), usegmt=True))],
         )  # fmt: skip
         return [payload]
 

@@ -2,11 +2,13 @@
 
 import sys
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
 from pydantic import BaseModel, ValidationError
 
 from pulumi_alisms.api.account import AccountClient, open_account
@@ -21,7 +23,13 @@ _clients_lock = threading.Lock()
 
 
 def account_for(settings: AccountSettings) -> AccountClient:
-    """One shared client (one connection pool, one embedded emulator) per account in this process."""
+    """One shared client (one connection pool, one embedded emulator, one list cache) per account in this process.
+
+    The lock is taken only to open an account, so the engine's parallel calls do not queue on it afterwards.
+    """
+    client = _clients.get(settings)
+    if client is not None:
+        return client
     with _clients_lock:
         client = _clients.get(settings)
         if client is None:
@@ -74,16 +82,32 @@ def validation_failures(error: ValidationError) -> list[CheckFailure]:
 
 
 def checked(model: type[BaseModel], news: Mapping[str, Any], problems_of: Any) -> CheckResult:
-    """Validate inputs with ``model`` (types, defaults) then the domain rules; return normalized inputs."""
+    """Validate inputs with ``model`` (types, defaults) then the domain rules; return normalized inputs.
+
+    During a preview an input may be unknown (another resource's output not computed yet): it is not
+    judged now (the engine checks again with the real value before create or update), and the inputs
+    go back as they came so the unknown value stays unknown.
+    """
     raw = {key: value for key, value in without_provider(news).items() if value is not None}  # unset or outputs
+    unknown = {key for key, value in raw.items() if _contains_unknown(value)}
     try:
-        inputs = model.model_validate(raw)
+        inputs = model.model_validate({key: value for key, value in raw.items() if key not in unknown})
     except ValidationError as error:
-        return CheckResult(dict(news), validation_failures(error))
+        return CheckResult(dict(news), [f for f in validation_failures(error) if f.property not in unknown])
+    failures = [f for f in problem_failures(problems_of(inputs)) if f.property not in unknown]
+    if unknown:
+        return CheckResult(dict(news), failures)
     normalized = inputs.model_dump(mode="json")
-    failures = problem_failures(problems_of(inputs))
     return CheckResult({**normalized, PROVIDER_KEY: news.get(PROVIDER_KEY)} if PROVIDER_KEY in news else normalized,
                        failures)  # fmt: skip
+
+
+def _contains_unknown(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(_contains_unknown(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_contains_unknown(item) for item in value)
+    return isinstance(value, Unknown) or bool(value == rpc.UNKNOWN)
 
 
 def typed_inputs(model: type[BaseModel], props: Mapping[str, Any]) -> dict[str, Any]:
@@ -117,3 +141,21 @@ def args_to_props(args: Any) -> dict[str, Any]:
 def register_outputs(props: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
     """Declare output-only properties (unknown until the provider answers)."""
     return {**props, **{name: None for name in names if name not in props}}
+
+
+_first_listings: dict[tuple[int, str], list[Any]] = {}
+_first_listings_lock = threading.Lock()
+
+
+def first_listing(account: AccountClient, family: str, list_all: Callable[[], Iterable[Any]]) -> list[Any]:
+    """The family's objects as this provider process first saw them: listed once per process and account.
+
+    Creates adopt an object that an interrupted earlier run left behind. Such an object existed before this
+    process started, so one listing serves every create of the run (N creates cost one listing, not N);
+    callers confirm a candidate with a direct get, since it may have been deleted since.
+    """
+    key = (id(account), family)
+    with _first_listings_lock:
+        if key not in _first_listings:
+            _first_listings[key] = list(list_all())
+        return _first_listings[key]

@@ -2,7 +2,7 @@
 resource restores the values it replaced (recorded at create or import as ``replaced_values``)."""
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
@@ -28,6 +28,7 @@ class SingletonProvider(AccountProvider):
     inputs_model: type[BaseModel]
     value_fields: Sequence[str]
     replace_fields: Sequence[str] = ()
+    input_problems: Callable[[Any], list[Problem]]
 
     @abstractmethod
     def singleton_id(self, inputs: dict[str, Any]) -> str:
@@ -41,16 +42,12 @@ class SingletonProvider(AccountProvider):
     def apply(self, id_: str, values: dict[str, Any]) -> None:
         """Write the values of the setting."""
 
-    @abstractmethod
-    def problems(self, inputs: Any) -> list[Problem]:
-        """The domain rules for validated inputs."""
-
     def key_inputs(self, id_: str) -> dict[str, Any]:
         """The inputs that the id stands for (e.g. ``{"biz_type": ...}``), for import."""
         return {}
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return checked(self.inputs_model, news, self.problems)
+        return checked(self.inputs_model, news, type(self).input_problems)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = changed_fields(olds, news, [*self.replace_fields, *self.value_fields])
@@ -82,3 +79,15 @@ class SingletonProvider(AccountProvider):
         replaced = props.get(REPLACED_VALUES)
         if replaced is not None:
             self.apply(id_, {name: replaced.get(name) for name in self.value_fields})
+
+
+class BizTypeSingletonProvider(SingletonProvider):
+    """A singleton per biz type (``domestic`` / ``international``): the id is the biz type, which replaces."""
+
+    replace_fields = ("biz_type",)
+
+    def singleton_id(self, inputs: dict[str, Any]) -> str:
+        return str(inputs["biz_type"])
+
+    def key_inputs(self, id_: str) -> dict[str, Any]:
+        return {"biz_type": id_}

@@ -20,6 +20,7 @@ from pulumi_alisms.resources._base import (
     args_to_props,
     changed_fields,
     checked,
+    first_listing,
     progress,
     register_outputs,
     typed_inputs,
@@ -74,15 +75,30 @@ class AlertContactProvider(AccountProvider):
         return DiffResult(changes=bool(changed_fields(olds, news, INPUT_FIELDS)), replaces=[])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        """Adopt the contact an interrupted create left in the account (same name, phone and email), else save one."""
         inputs = typed_inputs(AlertContactInputs, props)
         api = self.account.contacts
-        contact_id = api.save(name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
-                              alerts=inputs["alerts"])  # fmt: skip
-        self._send_code(inputs)
+        identity = (inputs["name"], inputs["phone"], inputs["email"])
+        candidates = (
+            c for c in first_listing(self.account, "contacts", api.list) if (c.name, c.phone, c.email) == identity
+        )
+        existing = next((found for c in candidates if (found := api.get(c.contact_id)) is not None), None)
+        if existing is None:
+            contact_id = api.save(name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
+                                  alerts=inputs["alerts"])  # fmt: skip
+        else:
+            contact_id = existing.contact_id
+            progress(f"AlertContact {inputs['name']}: adopting contact {contact_id}, already in the account with this "
+                     "name, phone and email (an interrupted create, or made in the console)")  # fmt: skip
+            if sorted(existing.alerts) != sorted(inputs["alerts"]):
+                api.save(contact_id=contact_id, name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
+                         alerts=inputs["alerts"])  # fmt: skip
+        if existing is None or not existing.verified:
+            self._send_code(inputs)
         return CreateResult(str(contact_id), self._fetch_state(contact_id, inputs.get("verification_code")))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        contact = self.account.contacts.get(int(id_))
+        contact = self.account.contacts.lookup(int(id_))
         if contact is None:
             return ReadResult(None, {})
         state = _state(contact, props.get("verification_code"))

@@ -37,6 +37,7 @@ class FraudProtectionProvider(SingletonProvider):
 
     inputs_model = FraudProtectionInputs
     value_fields = FRAUD_FIELDS
+    input_problems = staticmethod(input_problems)
 
     def singleton_id(self, inputs: dict[str, Any]) -> str:
         return FRAUD_PROTECTION_ID
@@ -51,9 +52,6 @@ class FraudProtectionProvider(SingletonProvider):
                      "the current limits stay in place")  # fmt: skip
             return
         self.account.fraud.set(FraudLimits(**values))
-
-    def problems(self, inputs: Any) -> list[Problem]:
-        return input_problems(inputs)
 
 
 @dataclass(kw_only=True)

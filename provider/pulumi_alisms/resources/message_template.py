@@ -20,6 +20,8 @@ from pulumi_alisms.resources._base import (
     args_to_props,
     changed_fields,
     checked,
+    first_listing,
+    progress,
     register_outputs,
     typed_inputs,
 )
@@ -76,8 +78,14 @@ class MessageTemplateProvider(AccountProvider):
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        """Adopt the template an interrupted create left in the account, else submit a new one."""
         inputs = typed_inputs(MessageTemplateInputs, props)
         api = self.account.templates
+        template = self._existing(inputs)
+        if template is not None:
+            progress(f"MessageTemplate {inputs['name']!r}: adopting {template.template_code}, already in the account "
+                     "with these exact inputs (an interrupted create, or made in the console)")  # fmt: skip
+            return CreateResult(template.template_code, _state(template))
         code = api.create(name=inputs["name"], type=inputs["type"], content=inputs["content"],
                           remark=inputs.get("remark"), intl_type=inputs.get("intl_type"))  # fmt: skip
         template = api.get(code)
@@ -85,8 +93,20 @@ class MessageTemplateProvider(AccountProvider):
             raise RuntimeError(f"template {code} was created but cannot be read back")
         return CreateResult(code, _state(template))
 
+    def _existing(self, inputs: dict[str, Any]) -> Template | None:
+        """A template that was in the account before this run with exactly these inputs (a get per candidate)."""
+        api = self.account.templates
+        wanted = (inputs.get("remark") or None, inputs.get("intl_type"))
+        for summary in first_listing(self.account, "templates", api.iter_all):
+            if (summary.name, summary.type, summary.content) != (inputs["name"], inputs["type"], inputs["content"]):
+                continue
+            template = api.get(summary.template_code)
+            if template is not None and (template.remark, template.intl_type) == wanted:
+                return template
+        return None
+
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        template = self.account.templates.get(id_)
+        template = self.account.templates.lookup(id_, recorded=props)
         if template is None:
             return ReadResult(None, {})
         state = _state(template)
@@ -128,7 +148,7 @@ class MessageTemplateArgs:
     remark: pulumi.Input[str] | None = None
     """A note for the reviewer: where and why the template is used."""
     intl_type: pulumi.Input[int] | None = None
-    """For ``international`` templates: 0 OTP, 1 notification, 2 promotional."""
+    """For ``international`` templates: 0 notification, 1 promotional, 2 OTP."""
 
 
 class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTemplate"):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.resources._base import args_to_props, register_outputs
-from pulumi_alisms.resources._singleton import REPLACED_VALUES, SingletonProvider
+from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.limits import DEFAULT_FREQUENCY, BizType, frequency_problems
 
@@ -32,27 +32,18 @@ def input_problems(inputs: SendFrequencyLimitInputs) -> list[Problem]:
     return frequency_problems(inputs.per_minute, inputs.per_hour, inputs.per_day)
 
 
-class SendFrequencyLimitProvider(SingletonProvider):
+class SendFrequencyLimitProvider(BizTypeSingletonProvider):
     """Sets the limits with CreateFlowLimitNew; the id is the biz type."""
 
     inputs_model = SendFrequencyLimitInputs
     value_fields = FREQUENCY_FIELDS
-    replace_fields = ("biz_type",)
-
-    def singleton_id(self, inputs: dict[str, Any]) -> str:
-        return str(inputs["biz_type"])
-
-    def key_inputs(self, id_: str) -> dict[str, Any]:
-        return {"biz_type": id_}
+    input_problems = staticmethod(input_problems)
 
     def fetch(self, id_: str) -> dict[str, Any]:
         return self.account.frequency.get(id_).model_dump(include=set(FREQUENCY_FIELDS))  # type: ignore[arg-type]
 
     def apply(self, id_: str, values: dict[str, Any]) -> None:
         self.account.frequency.set(FrequencyLimit(biz_type=id_, **values))  # type: ignore[arg-type]
-
-    def problems(self, inputs: Any) -> list[Problem]:
-        return input_problems(inputs)
 
 
 @dataclass(kw_only=True)

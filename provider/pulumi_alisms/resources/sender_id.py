@@ -34,7 +34,7 @@ from pulumi_alisms.resources._base import (
     without_provider,
 )
 from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.countries import registration_problems
+from pulumi_alisms.rules.countries import country_rules, registration_problems
 from pulumi_alisms.rules.sender_ids import UseCase, sample_template_problems, sender_id_problems
 
 AMENDABLE_FIELDS = ("sender_id", "company_name", "website", "use_case", "sample_templates")
@@ -76,19 +76,36 @@ class SenderIdInputs(BaseModel):
         return value.strip().upper()
 
 
-def input_problems(inputs: SenderIdInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
+def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Problem]:
+    """Every offline rule for these inputs, named by field.
+
+    ``existing`` registrations (already in state, imported, or an account file entry with ``import``) skip
+    the refusal of paid/offline and self-registered countries: those rules are about submitting online,
+    and the vendor's advice for such countries is precisely to register offline and adopt the result.
+    """
+    existing = existing or getattr(inputs, "import_id", None) is not None
+    country = registration_problems("country", inputs.country)
+    if existing and country_rules(inputs.country) is not None:
+        country = []
     problems = [
-        *registration_problems("country", inputs.country),
+        *country,
         *sender_id_problems("sender_id", inputs.sender_id),
         *sample_template_problems("sample_templates", inputs.sample_templates),
     ]
     if inputs.website is not None and not inputs.website.startswith(("http://", "https://")):
         problems.append(Problem("website", f"{inputs.website!r} must be a full URL such as https://example.com"))
     for index, document in enumerate(inputs.documents):
-        if not Path(document.path).is_file():
-            problems.append(Problem(f"documents[{index}].path", f"no such file: {document.path}"))
+        problem = _document_problem(document.path)
+        if problem:
+            problems.append(Problem(f"documents[{index}].path", problem))
     return problems
+
+
+def _document_problem(path: str) -> str | None:
+    try:
+        return None if Path(path).is_file() else f"no such file: {path}"
+    except OSError as error:  # the file system refuses to look the path up (e.g. a name too long)
+        return f"cannot read {path[:80]!r}: {error.strerror}"
 
 
 def client_token(inputs: dict[str, Any]) -> str:
@@ -127,8 +144,9 @@ def _remote_inputs(registration: Registration) -> dict[str, Any]:
 class SenderIdProvider(AccountProvider):
     """Submits, tracks, amends and withdraws SenderID registrations."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return checked(SenderIdInputs, news, input_problems)
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        existing = bool(without_provider(olds))  # an update, or the engine's check during an import
+        return checked(SenderIdInputs, news, lambda inputs: input_problems(inputs, existing=existing))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = changed_fields(olds, news, ["country", *AMENDABLE_FIELDS, *LOCAL_FIELDS])
@@ -157,7 +175,7 @@ class SenderIdProvider(AccountProvider):
         return CreateResult(registration.registration_id, {**inputs, **_outputs(registration)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        registration = self.account.sender_ids.get(id_)
+        registration = self.account.sender_ids.lookup(id_)
         if registration is None:
             return ReadResult(None, {})
         state = without_provider(props)

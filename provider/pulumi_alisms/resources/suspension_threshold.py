@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.resources._base import args_to_props, register_outputs
-from pulumi_alisms.resources._singleton import REPLACED_VALUES, SingletonProvider
+from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.limits import BizType, threshold_problems
 
@@ -35,27 +35,18 @@ def input_problems(inputs: SuspensionThresholdInputs) -> list[Problem]:
     )
 
 
-class SuspensionThresholdProvider(SingletonProvider):
+class SuspensionThresholdProvider(BizTypeSingletonProvider):
     """Sets the thresholds with CreateWarningThresholdNew; the id is the biz type."""
 
     inputs_model = SuspensionThresholdInputs
     value_fields = LIMIT_FIELDS
-    replace_fields = ("biz_type",)
-
-    def singleton_id(self, inputs: dict[str, Any]) -> str:
-        return str(inputs["biz_type"])
-
-    def key_inputs(self, id_: str) -> dict[str, Any]:
-        return {"biz_type": id_}
+    input_problems = staticmethod(input_problems)
 
     def fetch(self, id_: str) -> dict[str, Any]:
         return self.account.thresholds.get(id_).model_dump(include=set(LIMIT_FIELDS))  # type: ignore[arg-type]
 
     def apply(self, id_: str, values: dict[str, Any]) -> None:
         self.account.thresholds.set(WarningThreshold(biz_type=id_, **values))  # type: ignore[arg-type]
-
-    def problems(self, inputs: Any) -> list[Problem]:
-        return input_problems(inputs)
 
 
 @dataclass(kw_only=True)

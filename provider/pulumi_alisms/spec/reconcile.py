@@ -80,6 +80,7 @@ class LiveAccount:
     templates: tuple[TemplateSummary, ...]
     registrations: tuple[Registration, ...]
     template_details: Mapping[str, Template] = field(default_factory=dict)  # by code; see the module docstring
+    read_at: datetime | None = None  # the account's clock when it was read (the emulator's may run ahead)
 
     @property
     def object_count(self) -> int:
@@ -193,7 +194,8 @@ def read_account(
         )
         codes = _codes_needing_details(details_for, live)
         details = list(pool.map(account.templates.get, codes))
-    return replace(live, template_details={t.template_code: t for t in details if t is not None})
+    details_by_code = {t.template_code: t for t in details if t is not None}
+    return replace(live, template_details=details_by_code, read_at=account.rpc.server_now())
 
 
 def _read_pages(items: Iterator[_L], noun: str, page_size: int, report: Progress) -> list[_L]:

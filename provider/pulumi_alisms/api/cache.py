@@ -1,0 +1,136 @@
+"""A per-process snapshot of one API family's list, shared by reads (refresh) so that N reads cost about
+N / page size list calls instead of N gets.
+
+Rules, in order of importance:
+
+- A write through this process (decorate the method with :func:`invalidates`) drops the family's snapshot
+  when it returns or raises, and a listing that was running meanwhile is not kept.
+- A snapshot is used for at most ``max_age`` seconds after its listing started (env
+  ``ALISMS_LIST_CACHE_SECONDS``, default 30; 0 disables the cache).
+- An id that is not in the snapshot is a miss, never "deleted": the caller falls back to a direct get.
+- Each entry answers one read: a refresh reads every object once, and a second read of the same object
+  in this process (a later refresh, a test after an out-of-band change) asks the service again.
+- Single flight: concurrent readers wait for one listing instead of each listing; each family has its
+  own lock, held only to look at or install the snapshot, never across a call.
+- A listing that fails installs an empty snapshot, so reads fall back to direct gets (which report their
+  own errors) until it ages out.
+"""
+
+import functools
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar
+
+from pulumi_alisms.api.config import ConfigurationError
+
+ENV_MAX_AGE = "ALISMS_LIST_CACHE_SECONDS"
+DEFAULT_MAX_AGE = 30.0
+JOIN_TIMEOUT = 60.0  # a reader waits this long for another reader's listing, then reads directly
+log = logging.getLogger("pulumi_alisms.api")
+
+K = TypeVar("K")
+V = TypeVar("V")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def max_age_from_env(env: Mapping[str, str] | None = None) -> float:
+    """The snapshot age limit in seconds from ``ALISMS_LIST_CACHE_SECONDS`` (default 30; 0 disables)."""
+    text = (os.environ if env is None else env).get(ENV_MAX_AGE, "").strip()
+    if not text:
+        return DEFAULT_MAX_AGE
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):  # also refuses NaN
+        raise ConfigurationError(f"{ENV_MAX_AGE} must be a number of seconds >= 0 (0 disables), got {text!r}")
+    return seconds
+
+
+@dataclass
+class _Flight(Generic[K, V]):
+    """One listing in progress, and the readers waiting for it."""
+
+    generation: int
+    done: threading.Event = field(default_factory=threading.Event)
+    entries: dict[K, V] = field(default_factory=dict)
+
+
+class ListCache(Generic[K, V]):
+    """The latest listing of one family, keyed by id; ``list_all`` returns every entry by id."""
+
+    def __init__(self, list_all: Callable[[], Mapping[K, V]], max_age: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+        self.max_age = max_age_from_env() if max_age is None else max_age
+        self._list_all = list_all
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._entries: dict[K, V] | None = None
+        self._taken_at = 0.0
+        self._flight: _Flight[K, V] | None = None
+
+    def get(self, key: K) -> V | None:
+        """The entry from a fresh snapshot (listing first if there is none), taken out of it; ``None`` on a miss."""
+        if self.max_age <= 0:
+            return None
+        entries = self._snapshot()
+        with self._lock:
+            return entries.pop(key, None)
+
+    def invalidate(self) -> None:
+        """Drop the snapshot; a listing running now will not be kept."""
+        with self._lock:
+            self._generation += 1
+            self._entries = None
+
+    def _snapshot(self) -> dict[K, V]:
+        with self._lock:
+            if self._entries is not None and self._clock() - self._taken_at < self.max_age:
+                return self._entries
+            flight = self._flight
+            leading = flight is None or flight.generation != self._generation
+            if flight is None or leading:  # none running, or one that started before the last write
+                flight = self._flight = _Flight(self._generation)
+        if not leading:
+            return flight.entries if flight.done.wait(JOIN_TIMEOUT) else {}
+        started = self._clock()
+        try:
+            flight.entries = dict(self._list_all())
+        except Exception as error:  # reads fall back to direct gets, which report their own errors
+            log.warning("listing for the read cache failed (%s); reading objects one by one", error)
+        finally:
+            with self._lock:
+                if self._flight is flight:
+                    self._flight = None
+                if flight.generation == self._generation:
+                    self._entries, self._taken_at = flight.entries, started
+            flight.done.set()
+        return flight.entries
+
+
+class HasListCache(Protocol):
+    """An API family with a list cache."""
+
+    list_cache: ListCache[Any, Any]
+
+
+S = TypeVar("S", bound=HasListCache)
+
+
+def invalidates(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Mark a write: the family's snapshot is dropped when the method returns or raises."""
+
+    @functools.wraps(method)
+    def write(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.list_cache.invalidate()
+
+    return write

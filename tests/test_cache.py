@@ -1,0 +1,292 @@
+"""The per-process list cache shared by reads (``api.cache``): a refresh lists instead of getting each object,
+writes through the process invalidate, nothing stale survives into another engine run, parallel reads share one
+listing, and ``ALISMS_LIST_CACHE_SECONDS=0`` turns it off. Counts come from the emulator's call counters."""
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_alisms import AlertContactProvider, MessageTemplateProvider, SenderIdProvider
+from pulumi_alisms.api.account import AccountClient, open_account
+from pulumi_alisms.api.cache import ENV_MAX_AGE, ListCache, max_age_from_env
+from pulumi_alisms.api.config import AccountSettings, ConfigurationError
+from pulumi_alisms.emulator import admin
+from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
+
+SENDERS = 100
+TEMPLATES = 60  # two pages of QuerySmsTemplateList
+CONTACTS = 5
+
+
+def sender_inputs(index: int) -> dict[str, Any]:
+    return {"country": "MY", "sender_id": f"ACME{index:04d}", "company_name": "Acme Pay Ltd",
+            "website": "https://acme.example", "use_case": "otp",
+            "sample_templates": [f"Your Acme code is ${{code}} ({index})."]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def store(workdir: Path) -> Store:
+    created = Store(workdir / "account.db")
+    admin.set_review_speed(created, "instant")
+    return created
+
+
+@pytest.fixture(scope="module")
+def live(store: Store) -> Iterator[AccountClient]:
+    """Our client on the same account, uncached, for seeding and out-of-band changes."""
+    client = open_account(AccountSettings(state_file=store.path))
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def senders(live: AccountClient) -> dict[str, dict[str, Any]]:
+    """SENDERS approved registrations: id -> the state a refresh starts from."""
+    for index in range(SENDERS):
+        live.sender_ids.submit(**sender_inputs(index))
+    return {item.registration_id: sender_inputs(int(item.sender_id[4:])) for item in live.sender_ids.list_all()}
+
+
+def start_host(workdir: Path, store: Store, **env: str) -> ProviderHost:
+    """A provider host (one engine run) on the embedded account of ``store``."""
+    host = ProviderHost(str(workdir), env=env)
+    host.configure({"alisms:endpoint": "embedded", "alisms:stateFile": store.path})
+    return host
+
+
+@pytest.fixture
+def host(workdir: Path, store: Store) -> Iterator[ProviderHost]:
+    """A fresh provider host (one engine run) with the default cache."""
+    started = start_host(workdir, store)
+    yield started
+    started.close()
+
+
+def refresh_all(driver: ResourceDriver, states: Mapping[str, Mapping[str, Any]], parallel: int = 8
+                ) -> dict[str, dict[str, Any] | None]:  # fmt: skip
+    """Read every object as the engine's refresh does, ``parallel`` at a time: id -> outputs (``None``: gone)."""
+
+    def read(item: tuple[str, Mapping[str, Any]]) -> tuple[str, dict[str, Any] | None]:
+        id_, state = item
+        found, outs, _ = driver.read(id_, id_, state)
+        return id_, without(outs) if found else None
+
+    with ThreadPoolExecutor(parallel) as pool:
+        return dict(pool.map(read, states.items()))
+
+
+def calls(store: Store, *actions: str) -> dict[str, int]:
+    counted = admin.stats(store)
+    return {action: counted.get(action, 0) for action in actions}
+
+
+SENDER_CALLS = ("ListSenderIdRegistrations", "GetSenderIdRegistration")
+
+
+def test_refresh_of_100_sender_ids_is_one_list_call_and_matches_direct_gets(
+    workdir: Path, store: Store, senders: dict[str, dict[str, Any]]
+) -> None:
+    outputs = {}
+    for env, expected in (({}, (1, 0)), ({ENV_MAX_AGE: "0"}, (0, SENDERS))):
+        host = start_host(workdir, store, **env)
+        try:
+            admin.reset_stats(store)
+            outputs[bool(env)] = refresh_all(ResourceDriver(host, "SenderId", SenderIdProvider()), senders)
+            assert tuple(calls(store, *SENDER_CALLS).values()) == expected, env
+        finally:
+            host.close()
+    assert outputs[False] == outputs[True]  # cached and direct reads give the same state
+    assert sorted(outputs[False]) == sorted(senders)
+    assert {state["status"] for state in outputs[False].values()} == {"Approved"}
+
+
+def test_templates_refresh_lists_and_gets_only_what_may_have_changed(
+    workdir: Path, store: Store, host: ProviderHost
+) -> None:
+    templates = ResourceDriver(host, "MessageTemplate", MessageTemplateProvider())
+    states = {}
+    for index in range(TEMPLATES):
+        inputs = {"name": f"Cached {index}", "type": "international", "intl_type": 2,
+                  "content": f"Your code {index} is ${{code}}.", "remark": f"login {index}"}  # fmt: skip
+        id_, state = templates.up(f"t{index}", inputs)
+        states[id_] = without(state)
+    assert {state["status"] for state in states.values()} == {"approved"}
+    changed = next(iter(states))
+    admin.reject(store, changed, "Unclear use")  # out of band: the list shows it, and it may be amended now
+
+    admin.reset_stats(store)
+    second_run = start_host(workdir, store)
+    try:
+        refreshed = refresh_all(ResourceDriver(second_run, "MessageTemplate", MessageTemplateProvider()), states)
+    finally:
+        second_run.close()
+    assert calls(store, "QuerySmsTemplateList", "GetSmsTemplate") == {"QuerySmsTemplateList": 2, "GetSmsTemplate": 1}
+    assert refreshed[changed] == {**states[changed], "status": "rejected", "reject_reason": "Unclear use"}
+    assert {id_: refreshed[id_] for id_ in states if id_ != changed} == {
+        id_: state for id_, state in states.items() if id_ != changed
+    }  # remark and intl_type carried over exactly for unchanged approved templates
+
+
+def contact_inputs(index: int, name: str | None = None) -> dict[str, Any]:
+    return {"name": name or f"On-call {index}", "phone": f"+86138{index:08d}", "email": f"oncall{index}@example.com",
+            "alerts": ["send_volume"]}  # fmt: skip
+
+
+def test_contacts_refresh_is_one_list_call(store: Store, host: ProviderHost) -> None:
+    contacts = ResourceDriver(host, "AlertContact", AlertContactProvider())
+    states = {}
+    for index in range(CONTACTS):
+        id_, state = contacts.up(f"c{index}", contact_inputs(index))
+        states[id_] = without(state)
+    admin.reset_stats(store)
+    assert refresh_all(contacts, states) == states
+    assert calls(store, "QueryContactsListNew") == {"QueryContactsListNew": 1}
+
+
+def test_writes_through_the_same_process_invalidate(tmp_path: Path) -> None:
+    own = Store(tmp_path / "account.db")
+    admin.set_review_speed(own, "instant")
+    with closing(open_account(AccountSettings(state_file=own.path))) as live:
+        first, second = (live.contacts.save(**contact_inputs(index)) for index in (1, 2))
+        kept, withdrawn = (live.sender_ids.submit(**sender_inputs(index)).registration_id for index in (1, 2))
+    host = start_host(tmp_path, own)
+    try:
+        contacts = ResourceDriver(host, "AlertContact", AlertContactProvider())
+        contacts.read("first", str(first), contact_inputs(1))  # lists: the snapshot holds `second`
+        renamed = contact_inputs(2, name="Renamed")
+        contacts.update("second", str(second), {**contact_inputs(2), "contact_id": str(second)}, renamed)
+        assert without(contacts.read("second", str(second), renamed)[1])["name"] == "Renamed"
+
+        senders = ResourceDriver(host, "SenderId", SenderIdProvider())
+        assert senders.read("kept", kept, sender_inputs(1))[0] == kept  # lists: the snapshot holds `withdrawn`
+        unprotected = {**sender_inputs(2), "deletion_protection": False}
+        senders.delete("withdrawn", withdrawn, unprotected)
+        assert senders.read("withdrawn", withdrawn, unprotected)[0] == ""
+        assert admin.stats(own)["ListSenderIdRegistrations"] == 2  # listed again after the delete
+    finally:
+        host.close()
+
+
+def test_out_of_band_changes_are_seen_by_the_next_read_and_the_next_engine_run(
+    workdir: Path, store: Store, senders: dict[str, dict[str, Any]]
+) -> None:
+    target = list(senders)[2]
+    host = start_host(workdir, store)
+    try:
+        driver = ResourceDriver(host, "SenderId", SenderIdProvider())
+        assert without(driver.read("x", target, senders[target])[1])["status"] == "Approved"
+        admin.reject(store, target, "Unclear use")
+        # The snapshot answers each object once: reading it again in the same process asks the service.
+        assert without(driver.read("x", target, senders[target])[1])["status"] == "Rejected"
+    finally:
+        host.close()
+    admin.approve(store, target)
+    host = start_host(workdir, store)
+    try:
+        refreshed = refresh_all(ResourceDriver(host, "SenderId", SenderIdProvider()), senders)
+    finally:
+        host.close()
+    assert refreshed[target] is not None and refreshed[target]["status"] == "Approved"
+
+
+def test_many_parallel_reads_share_one_listing(
+    store: Store, host: ProviderHost, senders: dict[str, dict[str, Any]]
+) -> None:
+    admin.reset_stats(store)
+    refreshed = refresh_all(ResourceDriver(host, "SenderId", SenderIdProvider()), senders, parallel=32)
+    assert len(refreshed) == SENDERS
+    assert calls(store, *SENDER_CALLS) == {"ListSenderIdRegistrations": 1, "GetSenderIdRegistration": 0}
+
+
+# --- ListCache on its own -----------------------------------------------------------------------------------------
+
+
+class Listing:
+    """A ``list_all`` that counts its calls and can be held until released."""
+
+    def __init__(self, entries: dict[str, int]) -> None:
+        self.entries = entries
+        self.calls = 0
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.release.set()
+
+    def __call__(self) -> dict[str, int]:
+        self.calls += 1
+        snapshot = dict(self.entries)
+        self.started.set()
+        assert self.release.wait(10)
+        return snapshot
+
+
+def in_thread(function: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(function()))
+    thread.start()
+    return thread, result
+
+
+def test_concurrent_gets_wait_for_one_listing() -> None:
+    listing = Listing({f"k{i}": i for i in range(50)})
+    listing.release.clear()
+    cache = ListCache(listing, max_age=30)
+    threads = [in_thread(lambda key=key: cache.get(key)) for key in listing.entries]
+    assert listing.started.wait(10)
+    listing.release.set()
+    for thread, _ in threads:
+        thread.join(10)
+    assert listing.calls == 1
+    assert sorted(result[0] for _, result in threads) == list(range(50))
+
+
+def test_a_write_during_a_listing_discards_it() -> None:
+    listing = Listing({"a": 1, "b": 2})
+    listing.release.clear()
+    cache = ListCache(listing, max_age=30)
+    thread, result = in_thread(lambda: cache.get("a"))
+    assert listing.started.wait(10)
+    listing.entries["b"] = 3
+    cache.invalidate()  # the write landed while the old listing was running
+    listing.release.set()
+    thread.join(10)
+    assert result == [1]  # the overlapping read may see the old value
+    assert cache.get("b") == 3 and listing.calls == 2  # later reads do not
+
+
+def test_age_limit_misses_and_failures() -> None:
+    now = [0.0]
+    listing = Listing({"a": 1, "b": 2, "c": 3})
+    cache = ListCache(listing, max_age=30, clock=lambda: now[0])
+    assert (cache.get("a"), cache.get("missing"), cache.get("a")) == (1, None, None)  # each entry answers once
+    now[0] = 29.0
+    assert cache.get("b") == 2 and listing.calls == 1
+    now[0] = 30.0
+    assert cache.get("c") == 3 and listing.calls == 2
+
+    def failing() -> dict[str, int]:
+        raise RuntimeError("Forbidden.RAM")
+
+    broken: ListCache[str, int] = ListCache(failing, max_age=30)
+    assert broken.get("a") is None  # the caller falls back to a direct get
+
+
+def test_max_age_from_the_environment() -> None:
+    assert max_age_from_env({}) == 30.0
+    assert max_age_from_env({ENV_MAX_AGE: "0"}) == 0.0
+    assert max_age_from_env({ENV_MAX_AGE: " 2.5 "}) == 2.5
+    disabled = ListCache(Listing({"a": 1}), max_age=0)
+    assert disabled.get("a") is None
+    for bad in ("-1", "soon", "nan", "inf"):
+        with pytest.raises(ConfigurationError, match=ENV_MAX_AGE):
+            max_age_from_env({ENV_MAX_AGE: bad})

@@ -1,0 +1,388 @@
+"""Reliability through the real provider protocol: injected faults, a crash between submit and answer,
+throttling that never clears, and hostile inputs to ``check``.
+
+Every scenario runs a standalone emulator on a free 127.0.0.1 port and ``python -m pulumi.dynamic``
+hosts configured with its URL, exactly as the engine would run them.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from conftest import FAST_RETRY, serve_cli_emulator
+from pulumi_alisms.api.account import AccountClient, open_account
+from pulumi_alisms.api.client import MAX_ATTEMPTS_ENV, MAX_SECONDS_ENV, RetryPolicy, RpcClient
+from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.errors import AliSmsApiError
+from pulumi_alisms.api.signing import Credentials
+from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
+from pulumi_alisms.emulator.faults import FaultConfig
+from pulumi_alisms.emulator.routes import ACTIONS
+from pulumi_alisms.emulator.server import EmulatorServer
+from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.resources.alert_contact import AlertContactInputs, AlertContactProvider
+from pulumi_alisms.resources.fraud_protection import FraudProtectionInputs, FraudProtectionProvider
+from pulumi_alisms.resources.message_template import MessageTemplateInputs, MessageTemplateProvider
+from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitInputs, SendFrequencyLimitProvider
+from pulumi_alisms.resources.sender_id import SenderIdInputs, SenderIdProvider
+from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdInputs, SuspensionThresholdProvider
+from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, without
+
+# Countries that register SenderIDs online without documents (rules.countries).
+NO_DOCUMENT_COUNTRIES = ("MY", "KW", "NG", "KE", "TZ", "UG", "BH", "LB", "MA", "DZ", "TN", "MM", "LA", "NP")
+PROVIDERS: dict[str, Callable[[], Any]] = {
+    "SenderId": SenderIdProvider,
+    "MessageTemplate": MessageTemplateProvider,
+    "AlertContact": AlertContactProvider,
+}
+
+
+def host_config(url: str) -> dict[str, str]:
+    """The stack config of a provider that talks to the standalone emulator at ``url``."""
+    return {"alisms:endpoint": url, "alisms:accessKeyId": DEV_ACCESS_KEY_ID,
+            "alisms:accessKeySecret": DEV_ACCESS_KEY_SECRET}  # fmt: skip
+
+
+def sender_inputs(index: int) -> dict[str, Any]:
+    """A SenderID that the carrier approves, in a country that needs no documents."""
+    return {"country": NO_DOCUMENT_COUNTRIES[index % len(NO_DOCUMENT_COUNTRIES)], "sender_id": f"ACME{index:04d}",
+            "company_name": "Acme Pay Ltd", "website": "https://acme.example", "use_case": "otp",
+            "sample_templates": [f"Your Acme code is ${{code}} ({index})."]}  # fmt: skip
+
+
+def template_inputs(index: int) -> dict[str, Any]:
+    """A template; types rotate through OTP, notification and international."""
+    inputs: dict[str, Any] = {"name": f"Template {index}", "content": f"Your code {index} is ${{code}}."}
+    kind = ("otp", "notification", "international")[index % 3]
+    return {**inputs, "type": kind, **({"intl_type": 2} if kind == "international" else {})}
+
+
+def contact_inputs(index: int) -> dict[str, Any]:
+    """An alert contact with its own phone and email."""
+    return {"name": f"On-call {index}", "phone": f"+86138{index:08d}", "email": f"oncall{index}@example.com",
+            "alerts": ["send_volume"]}  # fmt: skip
+
+
+INPUTS: dict[str, Callable[[int], dict[str, Any]]] = {
+    "SenderId": sender_inputs,
+    "MessageTemplate": template_inputs,
+    "AlertContact": contact_inputs,
+}
+
+
+@pytest.fixture
+def review_store(tmp_path: Path) -> Store:
+    """An account database with instant review."""
+    created = Store(tmp_path / "account.db")
+    created.set_setting("review_speed", "instant")
+    return created
+
+
+def start_host(cwd: Path, url: str, env: dict[str, str] | None = None) -> ProviderHost:
+    """A provider host (one engine run) configured for the emulator at ``url``."""
+    host = ProviderHost(str(cwd), env=env)
+    host.configure(host_config(url))
+    return host
+
+
+def live_account(url: str) -> AccountClient:
+    """Our API client on the same account, without faults in the way of its own retries."""
+    return open_account(AccountSettings(endpoint=url, access_key_id=DEV_ACCESS_KEY_ID,
+                                        access_key_secret=DEV_ACCESS_KEY_SECRET), retry=FAST_RETRY)  # fmt: skip
+
+
+def account_objects(live: AccountClient) -> dict[str, list[str]]:
+    """The ids of every SenderID registration, template and contact in the account."""
+    return {
+        "SenderId": [r.registration_id for r in live.sender_ids.list_all()],
+        "MessageTemplate": [t.template_code for t in live.templates.list_all()],
+        "AlertContact": [str(c.contact_id) for c in live.contacts.list()],
+    }
+
+
+def identities(live: AccountClient) -> dict[str, Counter[tuple[Any, ...]]]:
+    """How many objects the account holds of each declared identity."""
+    return {
+        "SenderId": Counter((r.country, r.sender_id) for r in live.sender_ids.list_all()),
+        "MessageTemplate": Counter((t.name, t.type, t.content) for t in live.templates.list_all()),
+        "AlertContact": Counter((c.name, c.phone, c.email) for c in live.contacts.list()),
+    }
+
+
+def identity(type_name: str, inputs: dict[str, Any]) -> tuple[Any, ...]:
+    """The identity of declared inputs, as :func:`identities` counts it."""
+    fields = {"SenderId": ("country", "sender_id"), "MessageTemplate": ("name", "type", "content"),
+              "AlertContact": ("name", "phone", "email")}[type_name]  # fmt: skip
+    return tuple(inputs[field] for field in fields)
+
+
+def assert_converged(driver: ResourceDriver, name: str, id_: str, state: dict[str, Any],
+                     inputs: dict[str, Any]) -> None:  # fmt: skip
+    """A refresh keeps the object and its outputs, and the next diff has nothing to do."""
+    new_id, outs, _ = driver.read(name, id_, state)
+    assert new_id == id_
+    refreshed = without(outs)
+    assert refreshed == state
+    checked, failures = driver.check(name, inputs, olds=refreshed)
+    assert failures == []
+    diff = driver.diff(name, id_, refreshed, without(checked))
+    assert (diff.changes, diff.replaces) == (False, [])
+
+
+# --- faults ------------------------------------------------------------------------------------------------------
+
+FAULTS = FaultConfig(throttle_rate=0.3, error_rate=0.05, latency_ms=2, drop_after_commit_rate=0.02, seed=20240611)
+CREATES = 200
+# The defaults fail a call when 10 attempts in a row are refused: about 1 call in 55,000 at these rates
+# (docs/reliability.md). The test allows 20 so that it never flakes.
+GENEROUS_BUDGET = {MAX_ATTEMPTS_ENV: "20"}
+
+
+def plan(count: int) -> list[tuple[str, str, dict[str, Any]]]:
+    """``count`` resources: (type, name, inputs), the three types interleaved."""
+    kinds = list(INPUTS)
+    return [(kinds[i % 3], f"r{i}", INPUTS[kinds[i % 3]](i)) for i in range(count)]
+
+
+def test_200_creates_under_faults_each_land_exactly_once(tmp_path: Path, review_store: Store) -> None:
+    app = EmulatorApp(review_store, faults=FAULTS)
+    server = EmulatorServer(app).start()
+    host = start_host(tmp_path, server.url, GENEROUS_BUDGET)
+    try:
+        drivers = {name: ResourceDriver(host, name, provider()) for name, provider in PROVIDERS.items()}
+        resources = plan(CREATES)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda item: drivers[item[0]].up(item[1], item[2]), resources))
+        live = live_account(server.url)
+        counts = identities(live)
+        assert [(kind, inputs) for kind, _, inputs in resources if counts[kind][identity(kind, inputs)] != 1] == []
+        objects = account_objects(live)
+        for type_name in PROVIDERS:
+            declared = [id_ for (kind, _, _), (id_, _) in zip(resources, results, strict=True) if kind == type_name]
+            assert sorted(declared) == sorted(objects[type_name]), type_name
+        for (type_name, name, inputs), (id_, outs) in zip(resources, results, strict=True):
+            assert_converged(drivers[type_name], name, id_, without(outs), inputs)
+        live.close()
+    finally:
+        host.close()
+        server.close()
+
+
+# --- crash mid-apply ---------------------------------------------------------------------------------------------
+
+CREATE_ACTIONS = {"SenderId": "SubmitSenderIdRegistration", "MessageTemplate": "CreateSmsTemplate",
+                  "AlertContact": "SaveContactsNew"}  # fmt: skip
+
+
+class HoldFirstAnswer:
+    """WSGI middleware: the first request for ``action`` runs and commits, then its answer waits for ``release``."""
+
+    def __init__(self, app: EmulatorApp, action: str) -> None:
+        self.app = app
+        self.action = action
+        self.committed = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        answer = self.app(environ, start_response)
+        if environ.get("HTTP_X_ACS_ACTION") == self.action and not self.committed.is_set():
+            self.committed.set()
+            self.release.wait(timeout=60)
+        return answer
+
+
+@pytest.mark.parametrize("type_name", list(PROVIDERS))
+def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path: Path, review_store: Store,
+                                                                         type_name: str) -> None:  # fmt: skip
+    app = HoldFirstAnswer(EmulatorApp(review_store), CREATE_ACTIONS[type_name])
+    server = EmulatorServer(app).start()  # type: ignore[arg-type]  # any WSGI app serves
+    inputs = INPUTS[type_name](1)
+    crashed = start_host(tmp_path, server.url)
+    errors: list[Exception] = []
+
+    def doomed_create() -> None:
+        try:
+            ResourceDriver(crashed, type_name, PROVIDERS[type_name]()).up("crashy", inputs)
+        except Exception as error:
+            errors.append(error)
+
+    worker = threading.Thread(target=doomed_create)
+    worker.start()
+    try:
+        assert app.committed.wait(timeout=60), "the create never reached the account"
+        crashed.kill()
+        app.release.set()
+        worker.join(timeout=60)
+        assert errors, "the create answered although its host was killed"
+        live = live_account(server.url)
+        assert identities(live)[type_name][identity(type_name, inputs)] == 1  # the write landed; nobody knows its id
+
+        host = start_host(tmp_path, server.url)
+        try:
+            driver = ResourceDriver(host, type_name, PROVIDERS[type_name]())
+            id_, outs = driver.up("crashy", inputs)  # the engine creates again: the pending create left no state
+            assert account_objects(live)[type_name] == [id_]
+            assert_converged(driver, "crashy", id_, without(outs), inputs)
+        finally:
+            host.close()
+        live.close()
+    finally:
+        app.release.set()
+        server.close()
+
+
+def test_create_adopts_a_console_object_only_when_it_is_the_declared_one(tmp_path: Path, review_store: Store) -> None:
+    server = EmulatorServer(EmulatorApp(review_store)).start()
+    live = live_account(server.url)
+    contact, template = contact_inputs(5), template_inputs(5)
+    console_contact = live.contacts.save(name=contact["name"], phone=contact["phone"], email=contact["email"],
+                                         alerts=[])  # fmt: skip
+    console_template = live.templates.create(name=template["name"], type=template["type"], content=template["content"],
+                                             intl_type=template["intl_type"], remark="made in the console")  # fmt: skip
+    host = start_host(tmp_path, server.url)
+    try:
+        contact_id, contact_state = ResourceDriver(host, "AlertContact", AlertContactProvider()).up("c", contact)
+        assert (contact_id, without(contact_state)["alerts"]) == (str(console_contact), ["send_volume"])
+        template_id, _ = ResourceDriver(host, "MessageTemplate", MessageTemplateProvider()).up("t", template)
+        assert template_id != console_template  # another remark: not the declared template
+        assert account_objects(live)["AlertContact"] == [contact_id]
+    finally:
+        host.close()
+        live.close()
+        server.close()
+
+
+# --- throttling that never clears --------------------------------------------------------------------------------
+
+SHORT_BUDGET = {MAX_SECONDS_ENV: "1.5"}
+THROTTLED = re.compile(r"(\w+) failed: Throttling\.User: Request was denied due to user flow control")
+
+
+@pytest.fixture
+def throttled_emulator(tmp_path: Path) -> Iterator[str]:
+    """``alisms emulator serve`` refusing every request with Throttling.User; yields its URL."""
+    server, url = serve_cli_emulator(tmp_path / "throttled.db", "--fault-throttle", "1.0", "--fault-seed", "1")
+    yield url
+    server.terminate()
+    server.communicate(timeout=30)
+
+
+def test_permanent_throttling_fails_each_create_naming_action_and_code(tmp_path: Path, throttled_emulator: str) -> None:
+    host = start_host(tmp_path, throttled_emulator, SHORT_BUDGET)
+    try:
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            calls = {name: pool.submit(ResourceDriver(host, name, PROVIDERS[name]()).up, "throttled", INPUTS[name](0))
+                     for name in PROVIDERS}  # fmt: skip
+            for name, call in calls.items():
+                with pytest.raises(ProviderHostError) as failure:
+                    call.result(timeout=120)  # a hang fails here
+                found = THROTTLED.search(str(failure.value))
+                assert found is not None, (name, str(failure.value)[-400:])
+                assert found.group(1) in ACTIONS, found.group(1)
+    finally:
+        host.close()
+
+
+def test_permanent_throttling_fails_the_cli_with_a_clear_error(throttled_emulator: str) -> None:
+    env = {**os.environ, **SHORT_BUDGET, "ALIBABA_CLOUD_ACCESS_KEY_ID": DEV_ACCESS_KEY_ID,
+           "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEV_ACCESS_KEY_SECRET}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "pulumi_alisms.cli.main", "export", "--endpoint", throttled_emulator],
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("alisms: error: ") and "Traceback" not in done.stderr, done.stderr
+    assert THROTTLED.search(done.stderr.splitlines()[0]), done.stderr
+
+
+def test_default_budget_gives_up_after_its_attempts_within_its_total_time() -> None:
+    store = Store(":memory:")
+    pauses: list[float] = []
+    client = RpcClient("http://embedded.alisms", Credentials(DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET),
+                       transport=httpx.WSGITransport(app=EmulatorApp(store, faults=FaultConfig(throttle_rate=1.0))),
+                       retry=RetryPolicy.from_env({}), sleep=pauses.append)  # fmt: skip
+    with pytest.raises(AliSmsApiError) as failure:
+        client.call("2017-06-20", "QueryContactsListNew", {}, idempotent=True)
+    assert (failure.value.action, failure.value.code) == ("QueryContactsListNew", "Throttling.User")
+    policy = RetryPolicy()
+    assert len(pauses) == policy.max_attempts - 1
+    assert sum(pauses) <= policy.max_total_seconds
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [({MAX_ATTEMPTS_ENV: "0"}, MAX_ATTEMPTS_ENV), ({MAX_ATTEMPTS_ENV: "2.5"}, MAX_ATTEMPTS_ENV),
+     ({MAX_SECONDS_ENV: "soon"}, MAX_SECONDS_ENV), ({MAX_SECONDS_ENV: "-1"}, MAX_SECONDS_ENV)],
+)  # fmt: skip
+def test_retry_budget_from_the_environment_refuses_nonsense(env: dict[str, str], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        RetryPolicy.from_env(env)
+    assert RetryPolicy.from_env({MAX_ATTEMPTS_ENV: "3", MAX_SECONDS_ENV: "2.5"}) == RetryPolicy(
+        max_attempts=3, max_total_seconds=2.5)  # fmt: skip
+
+
+# --- hostile inputs to check -------------------------------------------------------------------------------------
+
+VALID: dict[str, tuple[Callable[[], Any], type[BaseModel], dict[str, Any]]] = {
+    "SenderId": (SenderIdProvider, SenderIdInputs, sender_inputs(0)),
+    "MessageTemplate": (MessageTemplateProvider, MessageTemplateInputs, template_inputs(2)),
+    "AlertContact": (AlertContactProvider, AlertContactInputs, contact_inputs(0)),
+    "SuspensionThreshold": (SuspensionThresholdProvider, SuspensionThresholdInputs,
+                            {"biz_type": "international", "daily_warning": 10, "daily_suspend": 20}),
+    "SendFrequencyLimit": (SendFrequencyLimitProvider, SendFrequencyLimitInputs, {"per_minute": 1, "per_hour": 5}),
+    "FraudProtection": (FraudProtectionProvider, FraudProtectionInputs,
+                        {"hourly_limit": 100, "increase_rate": 50, "success_rate": 30}),
+}  # fmt: skip
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
+    st.sampled_from(["", " ", "MY", "RU", "SG", "otp", "international", "approved", "+8613800000000", "a@b.co",
+                     "${code}", "${", "bit.ly/x", "x" * 600, "a" * 5000, "阿里云", "\x00", "send_volume"]),
+)  # fmt: skip
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(["type", "path", "x"]), inner, max_size=3)),
+    max_leaves=8)  # fmt: skip
+documents = st.lists(st.fixed_dictionaries({"type": st.sampled_from(["business_license", ""]),
+                                            "path": st.sampled_from(["a" * 5000, "\x00", "", "nope.pdf", "."])}),
+                     min_size=1, max_size=2)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def check_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProviderHost]:
+    """One provider host on an embedded account, for check calls only."""
+    workdir = tmp_path_factory.mktemp("fuzz")
+    host = ProviderHost(str(workdir))
+    host.configure({"alisms:endpoint": "embedded", "alisms:stateFile": str(workdir / "account.db")})
+    yield host
+    host.close()
+
+
+@pytest.mark.parametrize("type_name", list(VALID))
+def test_check_of_arbitrary_inputs_answers_with_named_failures(check_host: ProviderHost, type_name: str) -> None:
+    provider, model, valid = VALID[type_name]
+    driver = ResourceDriver(check_host, type_name, provider())
+    keys = st.sampled_from([*model.model_fields, "bogus", "sender-id", "Name"])
+    changes = st.dictionaries(keys, st.one_of(values, documents), max_size=4)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(start=st.sampled_from([valid, {}]), changed=changes, dropped=st.sets(keys, max_size=2))
+    def check(start: dict[str, Any], changed: dict[str, Any], dropped: set[str]) -> None:
+        news = {key: value for key, value in {**start, **changed}.items() if key not in dropped}
+        _, failures = driver.check("fuzzed", news)
+        for prop, reason in failures:
+            assert prop and prop in {*news, *model.model_fields}, (prop, reason)
+            assert reason.startswith(prop), (prop, reason)
+
+    check()
+    assert driver.check("valid", valid)[1] == []  # the host is alive and still answers
