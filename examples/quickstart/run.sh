@@ -26,7 +26,7 @@ fi
 cat <<MSG
 
 The embedded account lives in examples/quickstart/$state_file. Play the carrier, then apply again:
-  alisms emulator --state-file examples/quickstart/$state_file approve <registration id or template code>
-  alisms emulator --state-file examples/quickstart/$state_file outbox    # the contact's verification code
+  .venv/bin/alisms emulator --state-file examples/quickstart/$state_file approve <registration id or template code>
+  .venv/bin/alisms emulator --state-file examples/quickstart/$state_file outbox    # the contact's verification code
   make quickstart                                                         # refresh: records the new status
 MSG
