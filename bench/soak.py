@@ -33,19 +33,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pulumi_alisms import AlertContactProvider, MessageTemplateProvider, SenderIdProvider
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.client import RetryPolicy
 from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
-from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, without
+from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
 
-PROVIDERS: dict[str, Callable[[], Any]] = {
-    "SenderId": SenderIdProvider,
-    "MessageTemplate": MessageTemplateProvider,
-    "AlertContact": AlertContactProvider,
-}
+TYPES = ("SenderId", "MessageTemplate", "AlertContact")
 # Countries that register SenderIDs without documents, and their calling codes (for sends).
 CALLING_CODES = {"MY": "60", "KW": "965", "NG": "234", "KE": "254", "TZ": "255", "UG": "256", "BH": "973",
                  "MA": "212", "TN": "216", "NP": "977"}  # fmt: skip
@@ -133,7 +128,7 @@ class Hosts:
         threading.Thread(target=host.process.stderr.read, daemon=True).start()
         host.configure({"alisms:endpoint": self._url, "alisms:accessKeyId": DEV_ACCESS_KEY_ID,
                         "alisms:accessKeySecret": DEV_ACCESS_KEY_SECRET})  # fmt: skip
-        return host, {name: ResourceDriver(host, name, provider()) for name, provider in PROVIDERS.items()}
+        return host, {name: driver_for(host, name) for name in TYPES}
 
     def driver(self, type_name: str) -> ResourceDriver:
         with self._lock:
@@ -197,7 +192,7 @@ class Soak:
     # --- operations (each returns normally or raises; the worker counts the outcome) ---------------------------
 
     def create(self, rng: random.Random) -> bool:
-        type_name = rng.choice(list(PROVIDERS))
+        type_name = rng.choice(TYPES)
         number = self.ledger.next_number()
         self._create(type_name, f"{type_name}-{number}", new_inputs(type_name, number, rng))
         return True

@@ -39,15 +39,11 @@ from pulumi_alisms.resources.message_template import MessageTemplateInputs, Mess
 from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitInputs, SendFrequencyLimitProvider
 from pulumi_alisms.resources.sender_id import SenderIdInputs, SenderIdProvider
 from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdInputs, SuspensionThresholdProvider
-from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, without
+from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
 
 # Countries that register SenderIDs online without documents (rules.countries).
 NO_DOCUMENT_COUNTRIES = ("MY", "KW", "NG", "KE", "TZ", "UG", "BH", "LB", "MA", "DZ", "TN", "MM", "LA", "NP")
-PROVIDERS: dict[str, Callable[[], Any]] = {
-    "SenderId": SenderIdProvider,
-    "MessageTemplate": MessageTemplateProvider,
-    "AlertContact": AlertContactProvider,
-}
+TYPES = ("SenderId", "MessageTemplate", "AlertContact")
 
 
 def host_config(url: str) -> dict[str, str]:
@@ -162,7 +158,7 @@ def test_200_creates_under_faults_each_land_exactly_once(tmp_path: Path, review_
     server = EmulatorServer(app).start()
     host = start_host(tmp_path, server.url, GENEROUS_BUDGET)
     try:
-        drivers = {name: ResourceDriver(host, name, provider()) for name, provider in PROVIDERS.items()}
+        drivers = {name: driver_for(host, name) for name in TYPES}
         resources = plan(CREATES)
         with ThreadPoolExecutor(max_workers=8) as pool:
             results = list(pool.map(lambda item: drivers[item[0]].up(item[1], item[2]), resources))
@@ -170,7 +166,7 @@ def test_200_creates_under_faults_each_land_exactly_once(tmp_path: Path, review_
         counts = identities(live)
         assert [(kind, inputs) for kind, _, inputs in resources if counts[kind][identity(kind, inputs)] != 1] == []
         objects = account_objects(live)
-        for type_name in PROVIDERS:
+        for type_name in TYPES:
             declared = [id_ for (kind, _, _), (id_, _) in zip(resources, results, strict=True) if kind == type_name]
             assert sorted(declared) == sorted(objects[type_name]), type_name
         for (type_name, name, inputs), (id_, outs) in zip(resources, results, strict=True):
@@ -204,7 +200,7 @@ class HoldFirstAnswer:
         return answer
 
 
-@pytest.mark.parametrize("type_name", list(PROVIDERS))
+@pytest.mark.parametrize("type_name", TYPES)
 def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path: Path, review_store: Store,
                                                                          type_name: str) -> None:  # fmt: skip
     app = HoldFirstAnswer(EmulatorApp(review_store), CREATE_ACTIONS[type_name])
@@ -215,7 +211,7 @@ def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path
 
     def doomed_create() -> None:
         try:
-            ResourceDriver(crashed, type_name, PROVIDERS[type_name]()).up("crashy", inputs)
+            driver_for(crashed, type_name).up("crashy", inputs)
         except Exception as error:
             errors.append(error)
 
@@ -232,7 +228,7 @@ def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path
 
         host = start_host(tmp_path, server.url)
         try:
-            driver = ResourceDriver(host, type_name, PROVIDERS[type_name]())
+            driver = driver_for(host, type_name)
             id_, outs = driver.up("crashy", inputs)  # the engine creates again: the pending create left no state
             assert account_objects(live)[type_name] == [id_]
             assert_converged(driver, "crashy", id_, without(outs), inputs)
@@ -254,9 +250,9 @@ def test_create_adopts_a_console_object_only_when_it_is_the_declared_one(tmp_pat
                                              intl_type=template["intl_type"], remark="made in the console")  # fmt: skip
     host = start_host(tmp_path, server.url)
     try:
-        contact_id, contact_state = ResourceDriver(host, "AlertContact", AlertContactProvider()).up("c", contact)
+        contact_id, contact_state = driver_for(host, "AlertContact").up("c", contact)
         assert (contact_id, without(contact_state)["alerts"]) == (str(console_contact), ["send_volume"])
-        template_id, _ = ResourceDriver(host, "MessageTemplate", MessageTemplateProvider()).up("t", template)
+        template_id, _ = driver_for(host, "MessageTemplate").up("t", template)
         assert template_id != console_template  # another remark: not the declared template
         assert account_objects(live)["AlertContact"] == [contact_id]
     finally:
@@ -284,8 +280,8 @@ def test_permanent_throttling_fails_each_create_naming_action_and_code(tmp_path:
     host = start_host(tmp_path, throttled_emulator, SHORT_BUDGET)
     try:
         with ThreadPoolExecutor(max_workers=3) as pool:
-            calls = {name: pool.submit(ResourceDriver(host, name, PROVIDERS[name]()).up, "throttled", INPUTS[name](0))
-                     for name in PROVIDERS}  # fmt: skip
+            calls = {name: pool.submit(driver_for(host, name).up, "throttled", INPUTS[name](0))
+                     for name in TYPES}  # fmt: skip
             for name, call in calls.items():
                 with pytest.raises(ProviderHostError) as failure:
                     call.result(timeout=120)  # a hang fails here

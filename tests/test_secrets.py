@@ -19,14 +19,6 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_alisms import (
-    AlertContactProvider,
-    FraudProtectionProvider,
-    MessageTemplateProvider,
-    SenderIdProvider,
-    SendFrequencyLimitProvider,
-    SuspensionThresholdProvider,
-)
 from pulumi_alisms.api.client import RetryPolicy, RpcClient
 from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.api.errors import AliSmsApiError
@@ -35,19 +27,11 @@ from pulumi_alisms.emulator.app import EmulatorApp
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.resources._base import PROVIDER_KEY
-from pulumi_alisms.testing import PROJECT, ProviderHost, ProviderHostError, ResourceDriver, without
+from pulumi_alisms.testing import PROJECT, PROVIDERS, ProviderHost, ProviderHostError, driver_for, without
 
 KEY_ID = "ci-key"
 SECRET = "S3cr3t-ci-value-DO-NOT-LEAK"
 WRONG_SECRET = "Wr0ng-ci-value-ALSO-PRIVATE"
-PROVIDERS: dict[str, Any] = {
-    "SenderId": SenderIdProvider,
-    "MessageTemplate": MessageTemplateProvider,
-    "AlertContact": AlertContactProvider,
-    "SuspensionThreshold": SuspensionThresholdProvider,
-    "SendFrequencyLimit": SendFrequencyLimitProvider,
-    "FraudProtection": FraudProtectionProvider,
-}
 # (type, inputs, changed inputs for an update in place)
 LIFECYCLE: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("SenderId", {"country": "MY", "sender_id": "ACMEPAY", "company_name": "Acme Pay Ltd", "use_case": "otp",
@@ -103,7 +87,7 @@ def test_secret_stays_out_of_state_outputs_streams_and_the_database(tmp_path: Pa
     recorded: list[Any] = []
     try:
         for type_name, inputs, changes in LIFECYCLE:
-            driver = ResourceDriver(host, type_name, PROVIDERS[type_name]())
+            driver = driver_for(host, type_name)
             id_, outs = driver.up(type_name, inputs)
             _, read, read_inputs = driver.read(type_name, id_, without(outs))
             checked, failures = driver.check(type_name, {**inputs, **changes}, olds=without(read))
@@ -111,7 +95,7 @@ def test_secret_stays_out_of_state_outputs_streams_and_the_database(tmp_path: Pa
             updated = driver.update(type_name, id_, without(read), without(checked))
             recorded += [outs, read, read_inputs, updated]
             driver.delete(type_name, id_, without(updated))
-        templates = ResourceDriver(host, "MessageTemplate", MessageTemplateProvider())
+        templates = driver_for(host, "MessageTemplate")
         with pytest.raises(ProviderHostError) as refused:  # the account refuses it: an error message is produced
             templates.create("too-long", {"name": "Long", "type": "otp", "content": "x" * 501})
         assert "isv.SMS_TEMPLATE_ILLEGAL" in str(refused.value)
@@ -153,7 +137,7 @@ def test_wrong_secret_fails_without_showing_either_secret(tmp_path: Path, ci_emu
     host.configure(config_for(ci_emulator.url, WRONG_SECRET))
     try:
         with pytest.raises(ProviderHostError, match="SignatureDoesNotMatch") as refused:
-            ResourceDriver(host, "AlertContact", AlertContactProvider()).up("c", LIFECYCLE[2][1])
+            driver_for(host, "AlertContact").up("c", LIFECYCLE[2][1])
         assert_hidden("a provider error", str(refused.value), SECRET, WRONG_SECRET)
     finally:
         out, err = stop(host)

@@ -19,21 +19,8 @@ import pulumi
 import yaml
 from pulumi.runtime.stack import wait_for_rpcs
 
-from pulumi_alisms import (
-    AlertContactProvider,
-    FraudProtectionProvider,
-    MessageTemplateProvider,
-    SenderIdProvider,
-    SendFrequencyLimitProvider,
-    SuspensionThresholdProvider,
-)
-from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
+from pulumi_alisms.testing import ProviderHost, driver_for, without
 
-PROVIDERS: dict[str, Any] = {
-    "SenderId": SenderIdProvider, "MessageTemplate": MessageTemplateProvider, "AlertContact": AlertContactProvider,
-    "SuspensionThreshold": SuspensionThresholdProvider, "SendFrequencyLimit": SendFrequencyLimitProvider,
-    "FraudProtection": FraudProtectionProvider,
-}  # fmt: skip
 PROJECT_DIR = Path(__file__).resolve().parent
 STATE_FILE = PROJECT_DIR / ".alisms" / "protocol-state.json"
 SHOWN = ("status", "template_code", "registration_id", "verified", "replaced_values")
@@ -75,7 +62,7 @@ def apply(stack: str = "dev") -> int:
     try:
         host.configure(config)
         for type_name, name, inputs in declared_resources(stack, config):
-            resource = ResourceDriver(host, type_name, PROVIDERS[type_name]())
+            resource = driver_for(host, type_name)
             key = f"{type_name}::{name}"
             known = state.get(key)
             if known is not None:

@@ -15,13 +15,29 @@ from typing import Any
 
 import grpc
 from google.protobuf import struct_pb2
+from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from pulumi_alisms.resources._base import PROVIDER_KEY
+from pulumi_alisms.resources.alert_contact import AlertContactProvider
+from pulumi_alisms.resources.fraud_protection import FraudProtectionProvider
+from pulumi_alisms.resources.message_template import MessageTemplateProvider
+from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitProvider
+from pulumi_alisms.resources.sender_id import SenderIdProvider
+from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdProvider
 
 STACK, PROJECT = "dev", "alisms-tests"
+# Resource type name (the last part of the type token) -> its provider class.
+PROVIDERS: dict[str, type[ResourceProvider]] = {
+    "SenderId": SenderIdProvider,
+    "MessageTemplate": MessageTemplateProvider,
+    "AlertContact": AlertContactProvider,
+    "SuspensionThreshold": SuspensionThresholdProvider,
+    "SendFrequencyLimit": SendFrequencyLimitProvider,
+    "FraudProtection": FraudProtectionProvider,
+}
 
 
 @dataclass
@@ -166,3 +182,8 @@ class ResourceDriver:
 def without(props: Mapping[str, Any]) -> dict[str, Any]:
     """Properties without the serialized provider."""
     return {key: value for key, value in props.items() if key != PROVIDER_KEY}
+
+
+def driver_for(host: ProviderHost, type_name: str) -> ResourceDriver:
+    """A driver for one resource type, with a fresh provider of that type."""
+    return ResourceDriver(host, type_name, PROVIDERS[type_name]())
