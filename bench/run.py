@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pulumi_alisms.emulator.admin as admin
 from pulumi_alisms import AlertContactProvider, MessageTemplateProvider, SenderIdProvider
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.cache import ENV_MAX_AGE
 from pulumi_alisms.api.config import AccountSettings
-from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.testing import ProviderHost, ResourceDriver, without

@@ -412,7 +412,7 @@ class Soak:
         """Compare the account with the state: duplicates, objects left behind, sends not found."""
         problems: Counter[str] = Counter()
         api = self.audit
-        objects = {
+        objects: dict[str, dict[str, tuple[str, ...]]] = {
             "SenderId": {r.registration_id: (r.country, r.sender_id) for r in api.sender_ids.list_all()},
             "MessageTemplate": {t.template_code: (t.name, t.type, t.content) for t in api.templates.list_all()},
             "AlertContact": {str(c.contact_id): (c.name, c.phone, c.email) for c in api.contacts.list()},
@@ -420,9 +420,10 @@ class Soak:
         known = {(m.type_name, m.id) for m in self.ledger.managed.values()}
         for type_name, found in objects.items():
             problems[f"duplicated {type_name}"] += sum(n - 1 for n in Counter(found.values()).values() if n > 1)
-            problems[f"left behind {type_name}"] += sum((type_name, id_) not in known for id_ in found)
-            problems[f"lost {type_name}"] += sum(found.get(m.id) is None for m in self.ledger.managed.values()
-                                                 if m.type_name == type_name)  # fmt: skip
+            problems[f"left behind {type_name}"] += sum(1 for id_ in found if (type_name, id_) not in known)
+            problems[f"lost {type_name}"] += sum(
+                1 for m in self.ledger.managed.values() if m.type_name == type_name and m.id not in found
+            )
         for message_id in self.ledger.sent:
             try:
                 api.sending.query(message_id)

@@ -37,8 +37,8 @@ class _Declarations(pulumi.runtime.Mocks):
         self.resources.append((type_name, args.name, without(args.inputs)))
         return f"{args.name}-declared", args.inputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return {}
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
 
 
 def declared_resources(stack: str, config: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
