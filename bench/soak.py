@@ -124,8 +124,6 @@ class Hosts:
 
     def _start(self) -> tuple[ProviderHost, dict[str, ResourceDriver]]:
         host = ProviderHost(str(self._cwd))
-        assert host.process.stderr is not None  # read its progress lines as they come: a full pipe blocks the host
-        threading.Thread(target=host.process.stderr.read, daemon=True).start()
         host.configure({"alisms:endpoint": self._url, "alisms:accessKeyId": DEV_ACCESS_KEY_ID,
                         "alisms:accessKeySecret": DEV_ACCESS_KEY_SECRET})  # fmt: skip
         return host, {name: driver_for(host, name) for name in TYPES}
