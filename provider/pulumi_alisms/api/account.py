@@ -39,7 +39,7 @@ def open_account(settings: AccountSettings, *, retry: RetryPolicy | None = None)
     """A client for the configured account; ``embedded`` serves the emulator in-process over WSGI."""
     settings.validate()
     transport: httpx.BaseTransport | None = None
-    endpoint = settings.endpoint
+    endpoint = settings.url
     if settings.embedded:
         from pulumi_alisms.emulator.app import EmulatorApp  # the embedded account only
         from pulumi_alisms.emulator.store import Store

@@ -8,6 +8,7 @@ from typing import Any
 from pulumi_alisms.api.signing import Credentials
 
 EMBEDDED = "embedded"
+ALIBABA = "alibaba"  # the real service, at the Dysmsapi endpoint of ``region_id``
 DEFAULT_STATE_FILE = ".alisms/account.db"
 DEFAULT_REGION = "ap-southeast-1"
 # The embedded emulator's development key pair (documented in the README).
@@ -55,6 +56,13 @@ class AccountSettings:
         )
 
     @property
+    def url(self) -> str:
+        """The endpoint URL (``alibaba`` means the real service in ``region_id``)."""
+        if self.endpoint == ALIBABA:
+            return f"https://dysmsapi.{self.region_id}.aliyuncs.com"
+        return self.endpoint
+
+    @property
     def embedded(self) -> bool:
         """Whether the account is the in-process emulator."""
         return self.endpoint == EMBEDDED
@@ -71,6 +79,8 @@ class AccountSettings:
         return Credentials(self.access_key_id, self.access_key_secret)
 
     def validate(self) -> None:
-        """Refuse endpoints that are neither ``embedded`` nor an http(s) URL."""
-        if not self.embedded and not self.endpoint.startswith(("http://", "https://")):
-            raise ConfigurationError(f"alisms:endpoint must be 'embedded' or an http(s) URL, got {self.endpoint!r}")
+        """Refuse endpoints that are neither ``embedded``, ``alibaba`` nor an http(s) URL."""
+        if not self.embedded and not self.url.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                f"alisms:endpoint must be 'embedded', 'alibaba' or an http(s) URL, got {self.endpoint!r}"
+            )

@@ -244,7 +244,7 @@ def _read_live(
 
 def _described(settings: "AccountSettings") -> str:
     """The account, for people."""
-    return f"the embedded account {settings.state_file}" if settings.embedded else settings.endpoint
+    return f"the embedded account {settings.state_file}" if settings.embedded else settings.url
 
 
 def _progress(line: str) -> None:
