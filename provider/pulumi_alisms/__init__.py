@@ -4,32 +4,19 @@ Resources and the ``SmsAccount`` component are imported lazily so ``import pulum
 ``from pulumi_alisms import SenderId`` loads the Pulumi SDK on first use.
 """
 
-import importlib
-from typing import Any
+from pulumi_alisms._lazy import lazy_getattr
 
+_RESOURCES = ("SenderId", "MessageTemplate", "SuspensionThreshold", "AlertContact", "SendFrequencyLimit",
+              "FraudProtection")  # fmt: skip
+_MODULES = ("sender_id", "message_template", "suspension_threshold", "alert_contact", "send_frequency_limit",
+            "fraud_protection")  # fmt: skip
+# Exported name -> the module it lives in: each resource with its Args and Provider, and the component.
 _EXPORTS: dict[str, str] = {
-    "SenderId": "sender_id", "SenderIdArgs": "sender_id", "SenderIdProvider": "sender_id",
-    "MessageTemplate": "message_template", "MessageTemplateArgs": "message_template",
-    "MessageTemplateProvider": "message_template",
-    "SuspensionThreshold": "suspension_threshold", "SuspensionThresholdArgs": "suspension_threshold",
-    "SuspensionThresholdProvider": "suspension_threshold",
-    "AlertContact": "alert_contact", "AlertContactArgs": "alert_contact", "AlertContactProvider": "alert_contact",
-    "SendFrequencyLimit": "send_frequency_limit", "SendFrequencyLimitArgs": "send_frequency_limit",
-    "SendFrequencyLimitProvider": "send_frequency_limit",
-    "FraudProtection": "fraud_protection", "FraudProtectionArgs": "fraud_protection",
-    "FraudProtectionProvider": "fraud_protection",
-    "SmsAccount": "pulumi_alisms.spec.component",
-}  # fmt: skip
+    f"{resource}{suffix}": f"pulumi_alisms.resources.{module}"
+    for resource, module in zip(_RESOURCES, _MODULES, strict=True)
+    for suffix in ("", "Args", "Provider")
+} | {"SmsAccount": "pulumi_alisms.spec.component"}
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pulumi_alisms' has no attribute {name!r}")
-    # A bare name is a module of pulumi_alisms.resources; a dotted one is a full module path.
-    path = module if "." in module else f"pulumi_alisms.resources.{module}"
-    value = getattr(importlib.import_module(path), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())

@@ -3,21 +3,17 @@
 Names are imported lazily, so ``import pulumi_alisms.spec`` does not load the Pulumi SDK.
 """
 
-import importlib
-from typing import Any
+from pulumi_alisms._lazy import lazy_getattr
 
 _EXPORTS: dict[str, str] = {
-    "load_account": "loader", "dump_account": "loader", "SpecError": "loader", "SpecProblem": "loader",
-    "AccountSpec": "models", "SmsAccount": "component",
-}  # fmt: skip
+    "load_account": "pulumi_alisms.spec.loader",
+    "dump_account": "pulumi_alisms.spec.loader",
+    "SpecError": "pulumi_alisms.spec.loader",
+    "SpecProblem": "pulumi_alisms.spec.loader",
+    "AccountSpec": "pulumi_alisms.spec.models",
+    "SmsAccount": "pulumi_alisms.spec.component",
+}
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pulumi_alisms.spec' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"pulumi_alisms.spec.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())
