@@ -60,16 +60,17 @@ class EmulatorApp:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request_id = str(uuid.uuid4()).upper()
-        status, body = self._handle(environ, request_id)
+        now = clock.now(self.store)  # the emulator's clock: operations run at it, the Date header reports it
+        status, body = self._handle(environ, request_id, now)
         payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
         start_response(
             _STATUS_TEXT.get(status, f"{status} Error"),
             [("Content-Type", "application/json;charset=utf-8"), ("Content-Length", str(len(payload))),
-             ("x-acs-request-id", request_id), ("Date", formatdate(clock.now(self.store), usegmt=True))],
+             ("x-acs-request-id", request_id), ("Date", formatdate(now, usegmt=True))],
         )  # fmt: skip
         return [payload]
 
-    def _handle(self, environ: dict[str, Any], request_id: str) -> tuple[int, dict[str, Any]]:
+    def _handle(self, environ: dict[str, Any], request_id: str, now: float) -> tuple[int, dict[str, Any]]:
         version = ""
         try:
             request = _parse(environ)
@@ -86,7 +87,7 @@ class EmulatorApp:
                 time.sleep(self.faults.config.latency_ms / 1000)
             fault = self.faults.before()
             operation_params = Params({k: v for k, v in params.items() if k not in _PROTOCOL_PARAMS})
-            result = self._run(caller.access_key_id, caller.nonce, action, handler, operation_params, fault)
+            result = self._run(caller.access_key_id, caller.nonce, action, handler, operation_params, fault, now)
             if self.faults.drop_after_commit():
                 raise ApiError("ServiceUnavailable", "The request has failed due to a temporary failure of the "
                                "server (injected: response lost after commit).", 503)  # fmt: skip
@@ -102,10 +103,9 @@ class EmulatorApp:
         return 200, body
 
     def _run(
-        self, account: str, nonce: str, action: str, handler: Any, params: Params, fault: str | None
+        self, account: str, nonce: str, action: str, handler: Any, params: Params, fault: str | None, now: float
     ) -> dict[str, Any]:
         """Record the nonce and the call, then run the operation in one transaction."""
-        now = clock.now(self.store)
         speed = clock.review_speed(self.store)
         wall = time.time()
         with self.store.transaction() as db:
