@@ -1,0 +1,35 @@
+"""The one status vocabulary: review states as every layer (emulator, client, resources, spec, CLI) names them.
+
+Resources report these PascalCase values as ``status``; the wire keeps Alibaba's own encodings, which
+each side translates at its edge.
+"""
+
+from enum import StrEnum
+
+
+class RegistrationStatus(StrEnum):
+    """A SenderID registration's review state (this project's contract, docs/api.md)."""
+
+    SUBMITTED = "Submitted"
+    DOCUMENTS_TO_BE_RENDERED = "DocumentsToBeRendered"
+    DOCUMENTS_RENDERED = "DocumentsRendered"
+    UNDER_REVIEW = "UnderReview"
+    APPROVED = "Approved"
+    REJECTED = "Rejected"
+    EXPIRED = "Expired"
+
+
+CLOSED_REGISTRATION_STATUSES: frozenset[RegistrationStatus] = frozenset(
+    {RegistrationStatus.REJECTED, RegistrationStatus.EXPIRED}
+)
+"""Registrations that no longer count as the account's sender ID for their country."""
+
+
+class ReviewStatus(StrEnum):
+    """A template's (and, for the mainland, a signature's or qualification's) review state."""
+
+    UNDER_REVIEW = "UnderReview"
+    APPROVED = "Approved"
+    REJECTED = "Rejected"
+    CANCELLED = "Cancelled"
+    UNKNOWN = "Unknown"
