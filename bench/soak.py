@@ -36,8 +36,8 @@ from typing import Any
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.client import RetryPolicy
 from pulumi_alisms.api.config import AccountSettings
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
+from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
 
 TYPES = ("SenderId", "MessageTemplate", "AlertContact")

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pulumi_alisms.api.config import AccountSettings, ConfigurationError
+from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.errors import ConfigurationError
 
 
 def test_alibaba_endpoint_follows_the_region() -> None:

@@ -17,7 +17,6 @@ from conftest import FAST_RETRY, sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.contacts import ContactsApi
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.fraud import FraudLimits
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.api.quota import PackageQuotaAlert
@@ -28,6 +27,7 @@ from pulumi_alisms.emulator import contacts as emulator_contacts
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.errors import AliSmsApiError
 
 PHONE = "+6591234567"
 EMAIL = "sre@example.com"

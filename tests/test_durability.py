@@ -7,9 +7,9 @@ from pathlib import Path
 
 from conftest import serve_cli_emulator
 from pulumi_alisms.api.client import RetryPolicy, RpcClient
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
+from pulumi_alisms.errors import AliSmsApiError
 
 WRITERS = 6
 KILL_AFTER = 120  # acknowledged writes per round before the kill

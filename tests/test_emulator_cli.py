@@ -23,11 +23,11 @@ from conftest import alisms_command, assert_clean_error, run_cli
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.client import RetryPolicy, RpcClient
 from pulumi_alisms.api.config import AccountSettings
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.errors import AliSmsApiError
 
 CONSOLE_VERSION = "2017-06-20"
 NO_RETRY = RetryPolicy(max_attempts=1)

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from pulumi_alisms.api.account import open_account
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.config import AccountSettings
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.routes import ROUTES
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.errors import AliSmsApiError
 
 OPERATIONS = sorted(ROUTES)
 PARAMETER_NAMES = sorted(

@@ -26,13 +26,13 @@ from conftest import FAST_RETRY, serve_cli_emulator
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.client import MAX_ATTEMPTS_ENV, MAX_SECONDS_ENV, RetryPolicy, RpcClient
 from pulumi_alisms.api.config import AccountSettings
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.faults import FaultConfig
 from pulumi_alisms.emulator.routes import ACTIONS
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.resources.alert_contact import AlertContactInputs, AlertContactProvider
 from pulumi_alisms.resources.fraud_protection import FraudProtectionInputs, FraudProtectionProvider
 from pulumi_alisms.resources.message_template import MessageTemplateInputs, MessageTemplateProvider

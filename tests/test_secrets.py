@@ -21,11 +21,11 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_alisms.api.client import RetryPolicy, RpcClient
 from pulumi_alisms.api.config import AccountSettings
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.emulator.app import EmulatorApp
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.resources._base import PROVIDER_KEY
 from pulumi_alisms.testing import PROJECT, PROVIDERS, ProviderHost, ProviderHostError, driver_for, without
 

@@ -14,7 +14,6 @@ import pytest
 from conftest import FAST_RETRY
 from pulumi_alisms.api.account import EMBEDDED_BASE_URL, AccountClient
 from pulumi_alisms.api.client import RpcClient
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.sender_ids import DocumentUpload, Registration, SenderIdsApi
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.emulator import admin, clock
@@ -24,6 +23,7 @@ from pulumi_alisms.emulator.faults import FaultConfig
 from pulumi_alisms.emulator.params import Params
 from pulumi_alisms.emulator.sender_ids import approved_sender_id
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES
 
 DAY = 86_400.0

@@ -11,7 +11,6 @@ from alibabacloud_dysmsapi20170525.client import Client as SdkClient
 from conftest import FAST_RETRY, sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.api.templates import TemplatesApi
 from pulumi_alisms.emulator import clock
@@ -19,6 +18,7 @@ from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET,
 from pulumi_alisms.emulator.faults import FaultConfig
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.errors import AliSmsApiError
 
 OTP = "Your verification code is ${code}. It expires in 5 minutes."
 SHORTENED = "Track your parcel at https://bit.ly/3xYz and reply STOP to opt out."

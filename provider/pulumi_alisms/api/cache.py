@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar
 
-from pulumi_alisms.api.config import ConfigurationError
+from pulumi_alisms.errors import ConfigurationError
 
 ENV_MAX_AGE = "ALISMS_LIST_CACHE_SECONDS"
 DEFAULT_MAX_AGE = 30.0

@@ -16,8 +16,8 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.signing import Credentials, authorization
+from pulumi_alisms.errors import AliSmsApiError
 
 log = logging.getLogger("pulumi_alisms.api")
 USER_AGENT = "pulumi-alisms/0.1"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_alisms.api.signing import Credentials
+from pulumi_alisms.errors import ConfigurationError
 
 EMBEDDED = "embedded"
 ALIBABA = "alibaba"  # the real service, at the Dysmsapi endpoint of ``region_id``
@@ -14,10 +15,6 @@ DEFAULT_REGION = "ap-southeast-1"
 # The embedded emulator's development key pair (documented in the README).
 DEV_ACCESS_KEY_ID = "alisms-dev"
 DEV_ACCESS_KEY_SECRET = "alisms-dev-secret"
-
-
-class ConfigurationError(ValueError):
-    """The account settings are incomplete or contradictory."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.cache import ListCache, invalidates
 from pulumi_alisms.api.client import ParamValue, RpcClient
-from pulumi_alisms.api.errors import AliSmsApiError
+from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.contacts import ALERT_FLAGS
 
 VERSION = "2017-06-20"

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pulumi_alisms.api.cache import ListCache, invalidates
 from pulumi_alisms.api.client import ParamValue, RpcClient
-from pulumi_alisms.api.errors import AliSmsApiError
+from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES, UseCase
 
 VERSION = "2017-06-20"

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.cache import ListCache, invalidates
 from pulumi_alisms.api.client import ParamValue, RpcClient
-from pulumi_alisms.api.errors import AliSmsApiError
+from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.templates import TEMPLATE_KINDS_BY_CODE, TEMPLATE_TYPE_CODES, TemplateKind
 
 VERSION = "2017-05-25"

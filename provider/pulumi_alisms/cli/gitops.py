@@ -51,7 +51,8 @@ def add_account_options(parser: argparse.ArgumentParser) -> None:
 def account_settings(args: argparse.Namespace) -> "AccountSettings":
     """The account that ``--endpoint``/``--state-file`` select, else the environment's; credentials from the
     environment (``ALIBABA_CLOUD_ACCESS_KEY_ID`` / ``ALIBABA_CLOUD_ACCESS_KEY_SECRET``)."""
-    from pulumi_alisms.api.config import AccountSettings, ConfigurationError
+    from pulumi_alisms.api.config import AccountSettings
+    from pulumi_alisms.errors import ConfigurationError
 
     settings = AccountSettings.resolve({"alisms:endpoint": args.endpoint, "alisms:stateFile": args.state_file})
     try:
@@ -223,8 +224,7 @@ def _read_live(
 ) -> tuple["AccountSettings", "LiveAccount"]:
     """The account's settings and what it holds; API and configuration failures become one-line errors."""
     from pulumi_alisms.api.account import open_account
-    from pulumi_alisms.api.config import ConfigurationError
-    from pulumi_alisms.api.errors import AliSmsApiError
+    from pulumi_alisms.errors import AliSmsApiError, ConfigurationError
     from pulumi_alisms.spec.reconcile import read_account
 
     settings = account_settings(args)

@@ -13,8 +13,8 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.errors import AliSmsApiError
 from pulumi_alisms.api.templates import Template
+from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,

@@ -8,7 +8,7 @@ from pulumi_alisms._lazy import lazy_getattr
 _EXPORTS: dict[str, str] = {
     "load_account": "pulumi_alisms.spec.loader",
     "dump_account": "pulumi_alisms.spec.loader",
-    "SpecError": "pulumi_alisms.spec.loader",
+    "SpecError": "pulumi_alisms.errors",
     "SpecProblem": "pulumi_alisms.spec.loader",
     "AccountSpec": "pulumi_alisms.spec.models",
     "SmsAccount": "pulumi_alisms.spec.component",

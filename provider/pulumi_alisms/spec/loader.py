@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from pulumi_alisms.errors import SpecError
 from pulumi_alisms.resources import fraud_protection, message_template, send_frequency_limit, sender_id
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.contacts import contact_problems
@@ -53,14 +54,6 @@ class SpecProblem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.path}: {self.message}"
-
-
-class SpecError(ValueError):
-    """An account file that cannot be used; ``problems`` lists every problem, sorted by position."""
-
-    def __init__(self, problems: list[SpecProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
 
 
 # Each section's entry model and its domain rules (the resources' own checks).
