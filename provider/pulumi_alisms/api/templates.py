@@ -52,6 +52,7 @@ class Template(TemplateSummary):
 
     remark: str | None = None
     intl_type: int | None = None
+    signature: str | None = None  # RelatedSignName: the mainland signature the template is bound to
 
 
 class TemplatePage(BaseModel):
@@ -75,9 +76,18 @@ class TemplatesApi:
 
     @invalidates
     def create(
-        self, name: str, type: TemplateKind, content: str, remark: str | None = None, intl_type: int | None = None
+        self,
+        name: str,
+        type: TemplateKind,
+        content: str,
+        remark: str | None = None,
+        intl_type: int | None = None,
+        signature: str | None = None,
     ) -> str:
-        """Submit a template for review (CreateSmsTemplate); returns its TemplateCode. Never duplicates."""
+        """Submit a template for review (CreateSmsTemplate); returns its TemplateCode. Never duplicates.
+
+        ``signature`` binds the template to an approved mainland signature (RelatedSignName).
+        """
 
         def landed() -> dict[str, Any] | None:
             found = next(
@@ -85,7 +95,7 @@ class TemplatesApi:
             )  # fmt: skip
             return None if found is None else {"TemplateCode": found.template_code}
 
-        data = self._write("CreateSmsTemplate", _submission(name, type, content, remark, intl_type), landed)
+        data = self._write("CreateSmsTemplate", _submission(name, type, content, remark, intl_type, signature), landed)
         return str(data["TemplateCode"])
 
     def get(self, code: str) -> Template | None:
@@ -108,6 +118,7 @@ class TemplatesApi:
             order_id=data.get("OrderId"),
             remark=data.get("Remark") or None,
             intl_type=data.get("IntlType"),
+            signature=data.get("RelatedSignName") or None,
         )
 
     def lookup(self, code: str, recorded: Mapping[str, Any] | None = None) -> Template | None:
@@ -123,7 +134,8 @@ class TemplatesApi:
             return self.get(code)
         intl_type = recorded.get("intl_type")
         return Template(**listed.model_dump(), remark=recorded.get("remark") or None,
-                        intl_type=None if intl_type is None else int(intl_type))  # fmt: skip
+                        intl_type=None if intl_type is None else int(intl_type),
+                        signature=recorded.get("signature") or None)  # fmt: skip
 
     @invalidates
     def update(
@@ -134,6 +146,7 @@ class TemplatesApi:
         content: str,
         remark: str | None = None,
         intl_type: int | None = None,
+        signature: str | None = None,
     ) -> None:
         """Change a rejected template and resubmit it for review (UpdateSmsTemplate)."""
 
@@ -141,10 +154,10 @@ class TemplatesApi:
             current = self.get(code)
             if current is None or current.status == "rejected":
                 return None
-            same = (current.name, current.type, current.content, current.remark, current.intl_type)
-            return {} if same == (name, type, content, remark or None, intl_type) else None
+            same = (current.name, current.type, current.content, current.remark, current.intl_type, current.signature)
+            return {} if same == (name, type, content, remark or None, intl_type, signature) else None
 
-        params = {"TemplateCode": code, **_submission(name, type, content, remark, intl_type)}
+        params = {"TemplateCode": code, **_submission(name, type, content, remark, intl_type, signature)}
         self._write("UpdateSmsTemplate", params, landed)
 
     @invalidates
@@ -212,7 +225,7 @@ class TemplatesApi:
 
 
 def _submission(
-    name: str, kind: TemplateKind, content: str, remark: str | None, intl_type: int | None
+    name: str, kind: TemplateKind, content: str, remark: str | None, intl_type: int | None, signature: str | None
 ) -> dict[str, ParamValue]:
     return {
         "TemplateName": name,
@@ -220,6 +233,7 @@ def _submission(
         "TemplateContent": content,
         "Remark": remark,
         "IntlType": intl_type,
+        "RelatedSignName": signature,
     }
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pulumi_alisms.emulator.store import Store
 
 KEY_PAIRS_ENV = "ALISMS_EMULATOR_KEY_PAIRS"
+KINDS = ("registration", "template", "qualification", "signature")  # emulator.admin.KINDS, without importing it
 SPEEDS_HELP = "instant (decided at once), fast (seconds) or realistic (review hours, 9:00-21:00 UTC)"
 
 
@@ -53,16 +54,26 @@ def register(commands: Commands) -> None:
     faults.add_argument("--fault-seed", type=int, metavar="N", help="seed for a reproducible fault sequence")
     serve.set_defaults(handler=_serve)
 
-    approve = sub.add_parser("approve", parents=[state], help="approve a SenderID registration or a template now")
-    approve.add_argument("id", metavar="ID", help="registration id (sr-...) or template code (SMS_...)")
-    approve.add_argument("--account", metavar="KEY_ID", help="the AccessKeyId that owns it (default: alisms-dev)")
+    decided = argparse.ArgumentParser(add_help=False, parents=[state])
+    decided.add_argument("id", metavar="ID", help="registration id (sr-...), template code (SMS_...), qualification "
+                         "group id or signature name")  # fmt: skip
+    decided.add_argument("--kind", choices=KINDS, help="what ID names (default: inferred; needed when ambiguous)")
+    decided.add_argument("--account", metavar="KEY_ID", help="the AccessKeyId that owns it (default: alisms-dev)")
+    approve = sub.add_parser("approve", parents=[decided], help="approve a SenderID registration, template, "
+                             "qualification or signature now")  # fmt: skip
     approve.set_defaults(handler=_approve)
 
-    reject = sub.add_parser("reject", parents=[state], help="reject a SenderID registration or a template now")
-    reject.add_argument("id", metavar="ID", help="registration id (sr-...) or template code (SMS_...)")
+    reject = sub.add_parser("reject", parents=[decided], help="reject a SenderID registration, template, "
+                            "qualification or signature now")  # fmt: skip
     reject.add_argument("--reason", required=True, help="why, as the account owner will read it")
-    reject.add_argument("--account", metavar="KEY_ID", help="the AccessKeyId that owns it (default: alisms-dev)")
     reject.set_defaults(handler=_reject)
+
+    carrier = sub.add_parser("register-carrier", parents=[state], help="complete an approved mainland signature's "
+                             "carrier registration now", description="Complete the real-name registration of an "
+                             "approved Chinese-mainland signature with every carrier, so it can send.")  # fmt: skip
+    carrier.add_argument("signature", metavar="SIGNATURE", help="the signature name")
+    carrier.add_argument("--account", metavar="KEY_ID", help="the AccessKeyId that owns it (default: alisms-dev)")
+    carrier.set_defaults(handler=_register_carrier)
 
     advance = sub.add_parser("advance", parents=[state], help="move the emulator's clock forward",
                              description="Move the emulator's clock forward; print the new emulator time.")  # fmt: skip
@@ -200,7 +211,7 @@ def _approve(args: argparse.Namespace) -> int:
     from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
 
     with _account_state(args, create=False) as store:
-        decision = admin.approve(store, args.id, account=args.account or DEV_ACCESS_KEY_ID)
+        decision = admin.approve(store, args.id, account=args.account or DEV_ACCESS_KEY_ID, kind=args.kind)
     print(decision)
     return 0
 
@@ -210,8 +221,20 @@ def _reject(args: argparse.Namespace) -> int:
     from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
 
     with _account_state(args, create=False) as store:
-        decision = admin.reject(store, args.id, args.reason, account=args.account or DEV_ACCESS_KEY_ID)
+        decision = admin.reject(store, args.id, args.reason, account=args.account or DEV_ACCESS_KEY_ID, kind=args.kind)
     print(decision)
+    return 0
+
+
+def _register_carrier(args: argparse.Namespace) -> int:
+    from pulumi_alisms.emulator import mainland_admin
+    from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
+
+    account = args.account or DEV_ACCESS_KEY_ID
+    with _account_state(args, create=False) as store:
+        signature = mainland_admin.register_carrier(store, args.signature, account)
+    carriers = ", ".join(f"{carrier.carrier} {carrier.status}" for carrier in signature.carriers)
+    print(f"registered signature {signature.name} in account {account} with the carriers: {carriers}")
     return 0
 
 

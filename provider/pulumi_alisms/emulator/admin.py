@@ -1,14 +1,15 @@
 """Administrative operations on an emulator account: the review desk, the clock, the outbox and call counters.
 
 ``alisms emulator`` and tests use them on a :class:`Store` directly, not over the wire. A reviewer's
-decision is final for the object it names: the automatic review does not revisit it.
+decision is final for the object it names: the automatic review does not revisit it. Mainland qualifications
+and signatures are decided by ``mainland_admin``.
 """
 
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_alisms.emulator import clock
+from pulumi_alisms.emulator import clock, mainland_admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.params import Params
@@ -16,6 +17,7 @@ from pulumi_alisms.emulator.store import Store
 
 REGISTRATION_PREFIX = "sr-"
 TEMPLATE_PREFIX = "SMS_"
+KINDS: tuple[str, ...] = ("registration", "template", *mainland_admin.KINDS)
 _DURATION = re.compile(r"(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
 _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 
@@ -30,7 +32,8 @@ class UnknownObjectError(LookupError):
             message = f"no template {object_id} in account {account}"
         else:
             message = (f"{object_id!r} is neither a SenderID registration id ({REGISTRATION_PREFIX}...) "
-                       f"nor a template code ({TEMPLATE_PREFIX}...)")  # fmt: skip
+                       f"nor a template code ({TEMPLATE_PREFIX}...), nor a qualification id or signature name in "
+                       f"account {account}")  # fmt: skip
         super().__init__(message)
         self.object_id = object_id
         self.account = account
@@ -40,7 +43,7 @@ class UnknownObjectError(LookupError):
 class Decision:
     """A reviewer's decision on one object, as recorded."""
 
-    kind: str  # "SenderID registration" | "template"
+    kind: str  # "SenderID registration" | "template" | "qualification" | "signature"
     object_id: str
     account: str
     label: str  # what the object is, for people: "MYBRAND for GB", a template's name
@@ -58,30 +61,48 @@ class Decision:
         return text if self.reason is None else f"{text} (reason: {self.reason})"
 
 
-def approve(store: Store, object_id: str, account: str = DEV_ACCESS_KEY_ID) -> Decision:
-    """Approve a SenderID registration (``sr-...``) or a template (``SMS_...``) now."""
-    return _decide(store, object_id, account, None)
+def approve(store: Store, object_id: str, account: str = DEV_ACCESS_KEY_ID, kind: str | None = None) -> Decision:
+    """Approve a SenderID registration (``sr-...``), a template (``SMS_...``), a qualification (group id) or a
+    signature (name) now; ``kind`` (one of ``KINDS``) is inferred when omitted."""
+    return _decide(store, object_id, account, None, kind)
 
 
-def reject(store: Store, object_id: str, reason: str, account: str = DEV_ACCESS_KEY_ID) -> Decision:
-    """Reject a SenderID registration or a template now, with the reason the account owner will read."""
+def reject(
+    store: Store, object_id: str, reason: str, account: str = DEV_ACCESS_KEY_ID, kind: str | None = None
+) -> Decision:
+    """Reject an object (as :func:`approve` finds it) now, with the reason the account owner will read."""
     if not reason.strip():
         raise ValueError("a rejection needs a reason")
-    return _decide(store, object_id, account, reason.strip())
+    return _decide(store, object_id, account, reason.strip(), kind)
 
 
-def _decide(store: Store, object_id: str, account: str, reason: str | None) -> Decision:
+def _decide(store: Store, object_id: str, account: str, reason: str | None, kind: str | None) -> Decision:
     """Record the decision and notify the contacts who receive review results, in one transaction."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     with store.transaction() as db:
         ctx = Context(account=account, params=Params({}), db=db, now=clock.now(store), speed=clock.review_speed(store))
-        if object_id.startswith(REGISTRATION_PREFIX):
+        kind = kind or _kind_of(ctx, object_id)
+        if kind in mainland_admin.KINDS:  # the backend records the decision and notifies the contacts
+            label, status = mainland_admin.decide(ctx, kind, object_id, reason)
+            return Decision(kind, object_id, account, label, status, reason)
+        if kind == "registration":
             decision = _decide_registration(ctx, object_id, reason)
-        elif object_id.startswith(TEMPLATE_PREFIX):
-            decision = _decide_template(ctx, object_id, reason)
         else:
-            raise UnknownObjectError(object_id, account)
+            decision = _decide_template(ctx, object_id, reason)
         ctx.notify_review_result(decision.kind, decision.object_id, decision.label, decision.verdict, decision.reason)
     return decision
+
+
+def _kind_of(ctx: Context, object_id: str) -> str:
+    if object_id.startswith(REGISTRATION_PREFIX):
+        return "registration"
+    if object_id.startswith(TEMPLATE_PREFIX):
+        return "template"
+    kind = mainland_admin.kind_of(ctx, object_id)
+    if kind is None:
+        raise UnknownObjectError(object_id, ctx.account)
+    return kind
 
 
 def _decide_registration(ctx: Context, object_id: str, reason: str | None) -> Decision:

@@ -15,7 +15,7 @@ from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pulumi_alisms.emulator import clock
+from pulumi_alisms.emulator import clock, oss
 from pulumi_alisms.emulator.auth import MAX_CLOCK_SKEW_SECONDS, SignedRequest, authenticate
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.errors import ApiError
@@ -59,6 +59,8 @@ class EmulatorApp:
         self._requests_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if str(environ.get("PATH_INFO", "")).startswith(oss.PATH_PREFIX):
+            return oss.serve(self.store, environ, start_response)
         request_id = str(uuid.uuid4()).upper()
         now = clock.now(self.store)  # the emulator's clock: operations run at it, the Date header reports it
         status, body = self._handle(environ, request_id, now)
@@ -87,7 +89,9 @@ class EmulatorApp:
                 time.sleep(self.faults.config.latency_ms / 1000)
             fault = self.faults.before()
             operation_params = Params({k: v for k, v in params.items() if k not in _PROTOCOL_PARAMS})
-            result = self._run(caller.access_key_id, caller.nonce, action, handler, operation_params, fault, now)
+            base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{request.headers.get('host', '')}"
+            result = self._run(caller.access_key_id, caller.nonce, action, handler, operation_params, fault, now,
+                               base_url)  # fmt: skip
             if self.faults.drop_after_commit():
                 raise ApiError("ServiceUnavailable", "The request has failed due to a temporary failure of the "
                                "server (injected: response lost after commit).", 503)  # fmt: skip
@@ -103,8 +107,9 @@ class EmulatorApp:
         return 200, body
 
     def _run(
-        self, account: str, nonce: str, action: str, handler: Any, params: Params, fault: str | None, now: float
-    ) -> dict[str, Any]:
+        self, account: str, nonce: str, action: str, handler: Any, params: Params, fault: str | None, now: float,
+        base_url: str,
+    ) -> dict[str, Any]:  # fmt: skip
         """Record the nonce and the call, then run the operation in one transaction."""
         speed = clock.review_speed(self.store)
         wall = time.time()
@@ -121,7 +126,8 @@ class EmulatorApp:
             if fault is None:
                 db.execute("SAVEPOINT operation")
                 try:
-                    result = handler(Context(account=account, params=params, db=db, now=now, speed=speed))
+                    result = handler(Context(account=account, params=params, db=db, now=now, speed=speed,
+                                             base_url=base_url))  # fmt: skip
                 except ApiError as error:
                     db.execute("ROLLBACK TO operation")
                     db.execute("RELEASE operation")

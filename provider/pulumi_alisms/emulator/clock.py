@@ -21,6 +21,9 @@ _STEP_DURATIONS: dict[str, tuple[float, float]] = {
     "render": (1.0, 2.0),
     "sender_id_review": (2.0, 36.0),
     "template_review": (2.0, 2.0),
+    "qualification_review": (2.0, 24.0),  # "up to 2 business days"
+    "signature_review": (2.0, 2.0),  # "typically within 2 hours"
+    "carrier_registration": (4.0, 84.0),  # "7 to 10 business days": 7 days of review hours
 }
 
 

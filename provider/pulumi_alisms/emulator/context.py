@@ -18,6 +18,7 @@ class Context:
     db: sqlite3.Connection
     now: float
     speed: ReviewSpeed
+    base_url: str = ""  # the scheme and host the request was sent to, for URLs in answers (OSS upload hosts)
 
     def record_outbox(self, channel: str, recipient: str, subject: str, body: str) -> None:
         """Deliver a notification (SMS or email) to the account's outbox, where tests can read it."""

@@ -5,6 +5,7 @@ from pulumi_alisms.emulator import (
     fraud,
     frequency,
     quota,
+    responses,
     sender_ids,
     sending,
     templates,
@@ -12,7 +13,7 @@ from pulumi_alisms.emulator import (
 )
 from pulumi_alisms.emulator.context import Handler
 
-FAMILIES = (templates, contacts, thresholds, frequency, fraud, quota, sending, sender_ids)
+FAMILIES = (templates, contacts, thresholds, frequency, fraud, quota, sending, sender_ids, *responses.MODULES)
 
 ROUTES: dict[tuple[str, str], Handler] = {
     (family.VERSION, action): handler for family in FAMILIES for action, handler in family.OPERATIONS.items()

@@ -23,6 +23,7 @@ from pulumi_alisms.emulator.templates import APPROVED, settle_templates
 from pulumi_alisms.emulator.thresholds import usage
 from pulumi_alisms.rules.countries import country_rules
 from pulumi_alisms.rules.limits import BIZ_TYPE_CODES, BIZ_TYPES_BY_CODE
+from pulumi_alisms.rules.mainland import beijing_time
 from pulumi_alisms.rules.phone_numbers import PhoneNumber, country_name, parse_phone_number
 from pulumi_alisms.rules.sender_ids import sender_id_problems
 from pulumi_alisms.rules.templates import INTL_TYPE_KINDS, TEMPLATE_KINDS_BY_CODE, template_variables
@@ -71,6 +72,7 @@ class Outgoing:
     body: str
     kind: str
     template_code: str | None = None
+    signed: bool = False  # sent with a mainland signature (SendSms), which stands in for a SenderID
 
     @property
     def biz_type(self) -> str:
@@ -91,7 +93,7 @@ def send_message_to_globe(ctx: Context) -> dict[str, Any]:
     ctx.params.text("TaskId", required=False, max_length=MAX_TASK_ID_LENGTH)
     ctx.params.integer("ValidityPeriod", low=1)
     kind = MESSAGE_TYPES[message_type] if message_type else DEFAULT_KIND
-    answer = _deliver(ctx, Outgoing(to, sender, ctx.params.required_text("Message"), kind))
+    answer = deliver(ctx, Outgoing(to, sender, ctx.params.required_text("Message"), kind))
     return {**answer, "From": sender} if sender else answer
 
 
@@ -112,8 +114,8 @@ def send_message_with_template(ctx: Context) -> dict[str, Any]:
         raise business(
             "isv.SMS_TEMPLATE_ILLEGAL", f"The template {code} is not approved (status {template['status']})."
         )
-    body = _fill(code, template["content"], ctx.params.json_value("TemplateParam"))
-    return _deliver(ctx, Outgoing(to, sender, body, _template_kind(template["type"], template["intl_type"]), code))
+    body = fill_template(code, template["content"], ctx.params.json_value("TemplateParam"))
+    return deliver(ctx, Outgoing(to, sender, body, _template_kind(template["type"], template["intl_type"]), code))
 
 
 def query_message(ctx: Context) -> dict[str, Any]:
@@ -168,7 +170,7 @@ def _template_kind(template_type: int, intl_type: int | None) -> str:
     return kind
 
 
-def _fill(code: str, content: str, values: Any) -> str:
+def fill_template(code: str, content: str, values: Any) -> str:
     """The template content with every ``${name}`` replaced; a variable without a value is refused."""
     values = {} if values is None else values
     if not isinstance(values, dict):
@@ -184,8 +186,11 @@ def _fill(code: str, content: str, values: Any) -> str:
     return content
 
 
-def _deliver(ctx: Context, out: Outgoing) -> dict[str, Any]:
-    """Apply the account's rules to one message, record it and raise the warnings it triggers."""
+def deliver(ctx: Context, out: Outgoing) -> dict[str, Any]:
+    """Apply the account's rules to one message, record it and raise the warnings it triggers.
+
+    Mainland sending (``backends/mainland_sending.py``) delivers through here too, so limits count every message.
+    """
     _check_sender_id(ctx, out)
     _check_marketing_hours(ctx, out)
     limits = ctx.db.execute(
@@ -216,7 +221,7 @@ def _deliver(ctx: Context, out: Outgoing) -> dict[str, Any]:
 
 def _check_sender_id(ctx: Context, out: Outgoing) -> None:
     rules = country_rules(out.to.country)
-    if rules is None or rules.registration != "required":
+    if out.signed or rules is None or rules.registration != "required":
         return
     settle_registrations(ctx)
     if out.sender is None or not approved_sender_id(ctx, out.to.country, out.sender):
@@ -227,10 +232,12 @@ def _check_sender_id(ctx: Context, out: Outgoing) -> None:
 
 
 def _check_marketing_hours(ctx: Context, out: Outgoing) -> None:
-    hour = datetime.fromtimestamp(ctx.now, UTC).hour
-    if out.kind == "promotional" and not MARKETING_START_HOUR <= hour < MARKETING_END_HOUR:
+    # The mainland's quiet hours are Beijing time (UTC+8); elsewhere this emulator applies them in UTC.
+    moment = beijing_time(ctx.now) if out.to.country == "CN" else datetime.fromtimestamp(ctx.now, UTC)
+    zone = "Beijing time, UTC+8" if out.to.country == "CN" else "UTC"
+    if out.kind == "promotional" and not MARKETING_START_HOUR <= moment.hour < MARKETING_END_HOUR:
         raise business("isv.MARKETING_TIME_LIMIT", f"Promotional messages cannot be sent from {MARKETING_END_HOUR}:00 "
-                       f"to {MARKETING_START_HOUR:02d}:00 (UTC); it is {hour:02d}:xx UTC.")  # fmt: skip
+                       f"to {MARKETING_START_HOUR:02d}:00 ({zone}); it is {moment.hour:02d}:xx.")  # fmt: skip
 
 
 def _check_halt(out: Outgoing, limits: Any, daily: int, monthly: int) -> None:

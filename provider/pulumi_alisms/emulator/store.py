@@ -68,7 +68,10 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self.connection().executescript(SCHEMA)
+        from pulumi_alisms.emulator.backends import SCHEMAS  # the backends' modules import this one
+
+        for schema in (SCHEMA, *SCHEMAS):
+            self.connection().executescript(schema)
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection (autocommit mode; transactions are explicit)."""

@@ -4,8 +4,10 @@ DeleteSmsTemplate, QuerySmsTemplateList.
 ``TemplateType`` 0 OTP, 1 notification, 2 promotional, 3 international; international templates need
 ``IntlType`` (0 notification, 1 promotional, 2 OTP) and no other type accepts it. ``TemplateCode`` is
 ``SMS_`` and 9 digits, unique per account; ``OrderId`` (the review ticket) is digits and changes with
-every submission. ``RelatedSignName``, ``TemplateRule``, ``MoreData``, ``ApplySceneContent`` and
-``TrafficDriving`` are accepted and ignored (they concern Chinese mainland signatures).
+every submission. ``RelatedSignName`` binds the template to a mainland signature, which must exist
+(404 ``SmsSignatureNotFound``) and be approved (400 ``AssocSignUnapproved``; see ``backends/signatures.py``);
+GetSmsTemplate reports it. ``TemplateRule``, ``MoreData``, ``ApplySceneContent`` and ``TrafficDriving`` are
+accepted and ignored.
 
 Review runs on the emulator clock: create and update set the status to reviewing and schedule the
 decision (``template_review`` step). :func:`settle_templates` decides every due template when an
@@ -32,6 +34,7 @@ import sqlite3
 from typing import Any
 
 from pulumi_alisms.emulator import clock
+from pulumi_alisms.emulator.backends.signatures import SignaturesBackend
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.errors import business, invalid, missing
 from pulumi_alisms.rules.templates import TEMPLATE_KINDS_BY_CODE, template_problems, template_rejection
@@ -108,13 +111,19 @@ def _new_code(db: sqlite3.Connection, account: str) -> str:
             return code
 
 
-def _template(ctx: Context) -> sqlite3.Row:
-    """The template the request's TemplateCode names, after settling due reviews."""
-    code = ctx.params.required_text("TemplateCode", max_length=64)
+def find_template(ctx: Context, code: str) -> sqlite3.Row | None:
+    """A template of the account after settling due reviews, or ``None``."""
     settle_templates(ctx)
     row: sqlite3.Row | None = ctx.db.execute(
         "SELECT * FROM templates WHERE account = ? AND code = ?", (ctx.account, code)
     ).fetchone()
+    return row
+
+
+def _template(ctx: Context) -> sqlite3.Row:
+    """The template the request's TemplateCode names, after settling due reviews."""
+    code = ctx.params.required_text("TemplateCode", max_length=64)
+    row = find_template(ctx, code)
     if row is None:
         raise business("isv.TEMPLATE_NOT_EXIST", f"The template {code} does not exist in this account.")
     return row
@@ -132,6 +141,7 @@ def create_sms_template(ctx: Context) -> dict[str, Any]:
         {**fields, "account": ctx.account, "code": code, "status": REVIEWING, "order_id": order_id, "now": ctx.now,
          "decide_at": clock.step_done_at(ctx.now, "template_review", ctx.speed)},
     )  # fmt: skip
+    SignaturesBackend(ctx).bind_template(code, ctx.params.text("RelatedSignName", required=False) or None)
     return {"TemplateCode": code, "TemplateName": fields["name"], "OrderId": order_id}
 
 
@@ -150,6 +160,7 @@ def get_sms_template(ctx: Context) -> dict[str, Any]:
         "Remark": row["remark"],
         "CreateDate": clock.console_date(row["created_at"]),
         "OrderId": row["order_id"],
+        "RelatedSignName": SignaturesBackend(ctx).template_signature(row["code"]),
     }
     return {key: value for key, value in answer.items() if value is not None}
 
@@ -172,6 +183,7 @@ def update_sms_template(ctx: Context) -> dict[str, Any]:
         {**fields, "account": ctx.account, "code": row["code"], "status": REVIEWING, "order_id": order_id,
          "decide_at": clock.step_done_at(ctx.now, "template_review", ctx.speed)},
     )  # fmt: skip
+    SignaturesBackend(ctx).bind_template(row["code"], ctx.params.text("RelatedSignName", required=False) or None)
     return {"TemplateCode": row["code"], "TemplateName": fields["name"], "OrderId": order_id}
 
 
@@ -184,6 +196,7 @@ def delete_sms_template(ctx: Context) -> dict[str, Any]:
             f"The template {row['code']} is under review and cannot be deleted; delete it once it is reviewed.",
         )
     ctx.db.execute("DELETE FROM templates WHERE account = ? AND code = ?", (ctx.account, row["code"]))
+    SignaturesBackend(ctx).bind_template(row["code"], None)
     return {"TemplateCode": row["code"]}
 
 

@@ -32,4 +32,25 @@ class ReviewStatus(StrEnum):
     APPROVED = "Approved"
     REJECTED = "Rejected"
     CANCELLED = "Cancelled"
+    MATERIALS_REQUIRED = "MaterialsRequired"  # a qualification whose documents must be supplemented (NOT_FINISH)
     UNKNOWN = "Unknown"
+
+
+class CarrierRegistrationStatus(StrEnum):
+    """A mainland signature's real-name registration with one carrier, after its approval.
+
+    GetSmsSign ``SignIspRegisterDetailList[].RegisterStatus`` on the wire: -2, -1, 0, 1, 2, 3 in this order.
+    """
+
+    NOT_REGISTERED = "NotRegistered"
+    REGISTERING = "Registering"
+    FAILED = "Failed"
+    PENDING_VERIFICATION = "PendingVerification"
+    EXPIRED = "Expired"
+    REGISTERED = "Registered"
+
+
+SENDABLE_CARRIER_STATUSES: frozenset[CarrierRegistrationStatus] = frozenset(
+    {CarrierRegistrationStatus.PENDING_VERIFICATION, CarrierRegistrationStatus.REGISTERED}
+)
+"""Carrier registrations under which a signature's messages are delivered."""

@@ -1,0 +1,354 @@
+"""Chinese-mainland qualifications (Dysmsapi 2017-05-25): SubmitSmsQualification, QuerySingleSmsQualification,
+QuerySmsQualificationRecord, UpdateSmsQualification, DeleteSmsQualification, RequiredPhoneCode, ValidPhoneCode.
+
+Personal data (people's names, ID numbers, the administrator's phone) is ``SecretStr`` in every model, so it never
+shows in a repr or a log. Documents are object keys from ``UploadsApi.upload_document``. A qualification's review
+reason is only in the record list (QuerySingleSmsQualification does not return it), so :meth:`QualificationsApi.get`
+reads the record of a rejected qualification too.
+
+SubmitSmsQualification has no ClientToken: it is retried only when throttled. Names are unique per account, so a
+caller that lost an answer finds the qualification with :meth:`QualificationsApi.find_by_name`.
+"""
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from pulumi_alisms.api.client import ParamValue, RpcClient
+from pulumi_alisms.api.paging import every_item
+from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.rules.statuses import ReviewStatus
+
+VERSION = "2017-05-25"
+MAX_PAGE_SIZE = 50
+NOT_FOUND_CODES = frozenset({"QualificationNotFound"})
+CompanyType = Literal["COMPANY", "NON_PROFIT_ORGANIZATION"]
+IdCardType = Literal[
+    "identityCard", "passport", "homeReturnPermit", "TaiwanCompatriotPermit", "residencePermit", "other"
+]
+LicenseType = Literal["socialCreditLicense", "businessLicense", "signLegalLicense", "otherLicense"]
+# QuerySingleSmsQualification State and QuerySmsQualificationRecord StateName -> status.
+_STATUS_BY_WIRE: dict[str, ReviewStatus] = {
+    "INT": ReviewStatus.UNDER_REVIEW, "INIT": ReviewStatus.UNDER_REVIEW,
+    "PASSED": ReviewStatus.APPROVED, "PASS": ReviewStatus.APPROVED,
+    "FAILED": ReviewStatus.REJECTED, "NOT_PASS": ReviewStatus.REJECTED,
+    "NOT_FINISH": ReviewStatus.MATERIALS_REQUIRED,
+    "CANCELED": ReviewStatus.CANCELLED, "CANCEL": ReviewStatus.CANCELLED,
+}  # fmt: skip
+_RECORD_STATE = {ReviewStatus.UNDER_REVIEW: "INIT", ReviewStatus.APPROVED: "PASS", ReviewStatus.REJECTED: "NOT_PASS",
+                 ReviewStatus.MATERIALS_REQUIRED: "NOT_FINISH", ReviewStatus.CANCELLED: "CANCEL"}  # fmt: skip
+
+
+class BusinessLicense(BaseModel):
+    """An uploaded business license picture and its kind."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    type: LicenseType
+
+
+class QualificationDocuments(BaseModel):
+    """Object keys of the uploaded documents."""
+
+    model_config = ConfigDict(frozen=True)
+
+    admin_id_front: str  # national emblem side
+    admin_id_back: str  # portrait side
+    legal_person_id_front: str | None = None
+    legal_person_id_back: str | None = None
+    business_licenses: list[BusinessLicense] = []
+    other_files: list[str] = []
+
+
+class QualificationSubmission(BaseModel):
+    """What SubmitSmsQualification sends (validity periods as ``YYYY-MM-DD~YYYY-MM-DD``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    company_name: str
+    company_type: CompanyType
+    organization_code: str
+    business_license_validity: str
+    legal_person_name: SecretStr
+    legal_person_id_type: IdCardType
+    legal_person_id_number: SecretStr
+    legal_person_id_validity: str
+    admin_name: SecretStr
+    admin_id_type: IdCardType
+    admin_id_number: SecretStr
+    admin_id_validity: str
+    admin_phone: SecretStr
+    documents: QualificationDocuments
+    use_by_self: bool = True
+    share: bool = False  # WhetherShare: other cloud communication products may reuse it
+    remark: str | None = None
+
+
+class DocumentUrl(BaseModel):
+    """An uploaded document as the service shows it: its key (where known), kind (licenses) and full URL."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str
+    key: str | None = None
+    type: str | None = None
+
+
+class Qualification(BaseModel):
+    """A qualification as QuerySingleSmsQualification reports it, with the record's review reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    qualification_id: int
+    name: str
+    company_name: str
+    company_type: str | None = None
+    organization_code: str | None = None
+    business_license_validity: str | None = None
+    legal_person_name: SecretStr | None = None
+    legal_person_id_type: str | None = None
+    legal_person_id_number: SecretStr | None = None
+    legal_person_id_validity: str | None = None
+    admin_name: SecretStr | None = None
+    admin_id_type: str | None = None
+    admin_id_number: SecretStr | None = None
+    admin_id_validity: str | None = None
+    admin_phone: SecretStr | None = None
+    admin_id_front: DocumentUrl | None = None
+    admin_id_back: DocumentUrl | None = None
+    business_licenses: list[DocumentUrl] = []
+    other_files: list[DocumentUrl] = []
+    use_by_self: bool
+    share: bool = False
+    remark: str | None = None
+    status: ReviewStatus
+    status_reason: str | None = None
+    work_order_id: int
+
+    @property
+    def approved(self) -> bool:
+        """Whether the qualification passed review."""
+        return self.status == ReviewStatus.APPROVED
+
+
+class QualificationRecord(BaseModel):
+    """A qualification as QuerySmsQualificationRecord lists it. Dates are the service's text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    qualification_id: int
+    name: str
+    company_name: str | None = None
+    legal_person_name: SecretStr | None = None
+    use_by_self: bool | None = None
+    status: ReviewStatus
+    status_reason: str | None = None
+    reviewed_at: str | None = None
+    created_at: str | None = None
+    work_order_id: int
+
+
+class QualificationPage(BaseModel):
+    """One page of QuerySmsQualificationRecord."""
+
+    items: list[QualificationRecord]
+    total_count: int
+    page: int
+    page_size: int
+
+
+class QualificationsApi:
+    """Submit, read, amend, delete and list the account's qualifications; verify the administrator's phone."""
+
+    def __init__(self, rpc: RpcClient) -> None:
+        self._rpc = rpc
+
+    def request_phone_code(self, phone: str) -> None:
+        """Send a verification code to the administrator's phone (RequiredPhoneCode); a repeat sends a fresh one."""
+        self._rpc.call(VERSION, "RequiredPhoneCode", {"PhoneNo": phone}, idempotent=True)
+
+    def check_phone_code(self, phone: str, code: str) -> bool:
+        """Whether ``code`` is the valid code for ``phone`` (ValidPhoneCode); it stays usable."""
+        data = self._rpc.call(VERSION, "ValidPhoneCode", {"PhoneNo": phone, "CertifyCode": code}, idempotent=True)
+        return data.get("Data") is True or str(data.get("Data")).lower() == "true"
+
+    def submit(self, submission: QualificationSubmission, certify_code: str) -> int:
+        """Submit a qualification for review (SubmitSmsQualification); returns its QualificationGroupId."""
+        params = {
+            "QualificationName": submission.name,
+            "CompanyType": submission.company_type,
+            "OrganizationCode": submission.organization_code,
+            "UseBySelf": submission.use_by_self,
+            "WhetherShare": submission.share,
+            "Remark": submission.remark,
+            **_amendable(submission, certify_code),
+        }
+        data = self._rpc.call(VERSION, "SubmitSmsQualification", params, idempotent=False)
+        return int(data["Data"])
+
+    def update(
+        self, qualification_id: int, work_order_id: int, submission: QualificationSubmission, certify_code: str
+    ) -> None:
+        """Amend a qualification that is not under review and resubmit it (UpdateSmsQualification).
+
+        The name, company type, organization code, use and sharing cannot change (the operation has no such
+        parameters); ``work_order_id`` is the current review ticket.
+        """
+        params = {"QualificationGroupId": qualification_id, "OrderId": work_order_id,
+                  **_amendable(submission, certify_code)}  # fmt: skip
+        self._rpc.call(VERSION, "UpdateSmsQualification", params, idempotent=False)
+
+    def delete(self, qualification_id: int, work_order_id: int) -> bool:
+        """Delete a qualification (DeleteSmsQualification); ``False`` when it did not exist."""
+        params = {"QualificationGroupId": qualification_id, "OrderId": work_order_id}
+        try:
+            self._rpc.call(VERSION, "DeleteSmsQualification", params, idempotent=True)
+        except AliSmsApiError as error:
+            if error.code in NOT_FOUND_CODES:
+                return False
+            raise
+        return True
+
+    def get(self, qualification_id: int) -> Qualification | None:
+        """One qualification (QuerySingleSmsQualification), or ``None`` when the account has none with this id."""
+        try:
+            data = self._rpc.call(
+                VERSION, "QuerySingleSmsQualification", {"QualificationGroupId": qualification_id}, idempotent=True
+            )
+        except AliSmsApiError as error:
+            if error.code in NOT_FOUND_CODES:
+                return None
+            raise
+        qualification = _qualification(data.get("Data") or {})
+        if qualification.status != ReviewStatus.REJECTED:
+            return qualification
+        records = self.list_page(work_order_id=qualification.work_order_id).items
+        reason = next((r.status_reason for r in records if r.qualification_id == qualification_id), None)
+        return qualification.model_copy(update={"status_reason": reason})
+
+    def list_page(
+        self,
+        page: int = 1,
+        size: int = MAX_PAGE_SIZE,
+        *,
+        name: str | None = None,
+        company_name: str | None = None,
+        status: ReviewStatus | None = None,
+        work_order_id: int | None = None,
+    ) -> QualificationPage:
+        """One page of qualifications, oldest first (QuerySmsQualificationRecord), filtered by exact values."""
+        params: dict[str, ParamValue] = {
+            "PageNo": page, "PageSize": size, "QualificationGroupName": name, "CompanyName": company_name,
+            "State": None if status is None else _RECORD_STATE[status], "WorkOrderId": work_order_id,
+        }  # fmt: skip
+        data = self._rpc.call(VERSION, "QuerySmsQualificationRecord", params, idempotent=True).get("Data") or {}
+        return QualificationPage(
+            items=[_record(item) for item in data.get("List") or []],
+            total_count=int(data.get("Total") or 0),
+            page=int(data.get("PageNo") or page),
+            page_size=int(data.get("PageSize") or size),
+        )
+
+    def iter_all(self) -> Iterator[QualificationRecord]:
+        """Every qualification of the account, page by page, each once."""
+
+        def page(number: int) -> tuple[list[QualificationRecord], int]:
+            result = self.list_page(number)
+            return result.items, result.total_count
+
+        return every_item(page, lambda item: item.qualification_id, MAX_PAGE_SIZE)
+
+    def find_by_name(self, name: str) -> QualificationRecord | None:
+        """The qualification with this name (names are unique per account), or ``None``."""
+        return next((item for item in self.list_page(name=name).items if item.name == name), None)
+
+
+def _amendable(submission: QualificationSubmission, certify_code: str) -> dict[str, ParamValue]:
+    """The parameters SubmitSmsQualification and UpdateSmsQualification share."""
+    documents = submission.documents
+    return {
+        "CompanyName": submission.company_name,
+        "BussinessLicenseExpDate": submission.business_license_validity,  # sic: Alibaba's spelling
+        "LegalPersonName": submission.legal_person_name.get_secret_value(),
+        "LegalPersonIDCardType": submission.legal_person_id_type,
+        "LegalPersonIDCardNo": submission.legal_person_id_number.get_secret_value(),
+        "LegalPersonIdCardEffTime": submission.legal_person_id_validity,
+        "AdminName": submission.admin_name.get_secret_value(),
+        "AdminIDCardType": submission.admin_id_type,
+        "AdminIDCardNo": submission.admin_id_number.get_secret_value(),
+        "AdminIDCardExpDate": submission.admin_id_validity,
+        "AdminPhoneNo": submission.admin_phone.get_secret_value(),
+        "CertifyCode": certify_code,
+        "AdminIDCardFrontFace": documents.admin_id_front,
+        "AdminIDCardPic": documents.admin_id_back,
+        "LegalPersonIdCardFrontSide": documents.legal_person_id_front,
+        "LegalPersonIdCardBackSide": documents.legal_person_id_back,
+        "BusinessLicensePics": [{"LicensePic": item.key, "Type": item.type} for item in documents.business_licenses]
+        or None,
+        "OtherFiles": [{"LicensePic": key} for key in documents.other_files] or None,
+    }
+
+
+def _secret(value: Any) -> SecretStr | None:
+    return None if value in (None, "") else SecretStr(str(value))
+
+
+def _status(action: str, value: Any) -> ReviewStatus:
+    status = _STATUS_BY_WIRE.get(str(value))
+    if status is None:
+        raise AliSmsApiError(action, "InvalidResponse", f"unknown qualification review state {value!r}")
+    return status
+
+
+def _document(url: Any, key: Any = None, kind: Any = None) -> DocumentUrl | None:
+    return None if not url else DocumentUrl(url=str(url), key=key, type=kind)
+
+
+def _qualification(data: dict[str, Any]) -> Qualification:
+    return Qualification(
+        qualification_id=int(data["QualificationGroupId"]),
+        name=str(data.get("QualificationName") or ""),
+        company_name=str(data.get("CompanyName") or ""),
+        company_type=data.get("CompanyType"),
+        organization_code=data.get("OrganizationCode"),
+        business_license_validity=data.get("EffTimeStr"),
+        legal_person_name=_secret(data.get("LegalPersonName")),
+        legal_person_id_type=data.get("LegalPersonIDCardType"),
+        legal_person_id_number=_secret(data.get("LegalPersonIDCardNo")),
+        legal_person_id_validity=data.get("LegalPersonIdCardEffTime"),
+        admin_name=_secret(data.get("AdminName")),
+        admin_id_type=data.get("AdminIDCardType"),
+        admin_id_number=_secret(data.get("AdminIDCardNo")),
+        admin_id_validity=data.get("AdminIDCardExpDate"),
+        admin_phone=_secret(data.get("AdminPhoneNo")),
+        admin_id_front=_document(data.get("AdminIDCardFrontFace")),
+        admin_id_back=_document(data.get("AdminIDCardPic")),
+        business_licenses=[doc for item in data.get("BusinessLicensePics") or []
+                           if (doc := _document(item.get("PicUrl"), item.get("LicensePic"), item.get("Type")))],
+        other_files=[doc for item in data.get("OtherFiles") or []
+                     if (doc := _document(item.get("PicUrl"), item.get("LicensePic")))],
+        use_by_self=bool(data.get("UseBySelf")),
+        share=bool(data.get("WhetherShare")),
+        remark=data.get("Remark") or None,
+        status=_status("QuerySingleSmsQualification", data.get("State")),
+        work_order_id=int(data.get("WorkOrderId") or 0),
+    )  # fmt: skip
+
+
+def _record(item: dict[str, Any]) -> QualificationRecord:
+    use_by_self = item.get("UseBySelf")
+    return QualificationRecord(
+        qualification_id=int(item["GroupId"]),
+        name=str(item.get("QualificationGroupName") or ""),
+        company_name=item.get("CompanyName"),
+        legal_person_name=_secret(item.get("LegalPersonName")),
+        use_by_self=None if use_by_self is None else str(use_by_self).lower() == "true",
+        status=_status("QuerySmsQualificationRecord", item.get("StateName")),
+        status_reason=item.get("AuditRemark") or None,
+        reviewed_at=item.get("AuditTime"),
+        created_at=item.get("CreateDate"),
+        work_order_id=int(item.get("WorkOrderId") or 0),
+    )
