@@ -448,3 +448,15 @@ def test_each_account_sees_only_its_own(emulator: EmulatorServer, store: Store, 
     assert other.qualifications.get(qualification_id) is None
     assert list(other.qualifications.iter_all()) == []
     other.close()
+
+
+def test_review_results_reach_the_contacts_who_receive_them(account: AccountClient, store: Store) -> None:
+    account.contacts.save(name="Ops", phone="+8613600136000", email="ops@example.com", alerts=["review_results"])
+    qualification_id = submit_qualification(account, store)
+    account.signatures.create(SignatureRequest(name="测试", source="company", qualification_id=qualification_id))
+    account.signatures.get("测试")
+    subjects = [m["subject"] for m in admin.outbox(store) if m["recipient"] == "ops@example.com"]
+    assert subjects == [
+        f"Review result: qualification {qualification_id} (ExampleTech, {COMPANY}) approved",
+        f"Review result: signature 测试 (qualification {qualification_id}) rejected",
+    ]

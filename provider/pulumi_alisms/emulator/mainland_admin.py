@@ -34,9 +34,9 @@ def decide(ctx: Context, kind: str, object_id: str, reason: str | None) -> tuple
         if not object_id.isdigit():
             raise LookupError(f"{object_id!r} is not a qualification id (QualificationGroupId, digits)")
         qualification = QualificationsBackend(ctx).decide(int(object_id), reason)
-        return f"{qualification.name}, {qualification.company_name}", str(qualification.status)
+        return qualification.label, str(qualification.status)
     signature = SignaturesBackend(ctx).decide(object_id, reason)
-    return signature.name, str(signature.status)
+    return signature.label, str(signature.status)
 
 
 def register_carrier(store: Store, name: str, account: str) -> Signature:

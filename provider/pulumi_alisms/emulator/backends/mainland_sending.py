@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_alisms.emulator.backends.signatures import SignaturesBackend
+from pulumi_alisms.emulator.backends.signatures import Signature, SignaturesBackend
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.errors import business
 from pulumi_alisms.rules.mainland import CALLING_CODE, beijing_time
@@ -74,8 +74,11 @@ class MainlandSendingBackend:
         signatures = SignaturesBackend(self._ctx)
         bound = signatures.template_signature(template_code)
         biz_id = f"{10**17 + secrets.randbelow(9 * 10**17)}^0"
+        checked: dict[str, Signature] = {}
         for recipient in recipients:
-            signature = signatures.sendable(recipient.sign_name)
+            if recipient.sign_name not in checked:
+                checked[recipient.sign_name] = signatures.sendable(recipient.sign_name)
+            signature = checked[recipient.sign_name]
             if bound != recipient.sign_name:
                 shown = "no signature" if bound is None else f"the signature {bound!r}"
                 raise business("isv.SMS_TEMPLATE_ILLEGAL", f"The template {template_code} is bound to {shown}, not "

@@ -57,6 +57,11 @@ class Qualification:
     created_at: float
     reviewed_at: float | None
 
+    @property
+    def label(self) -> str:
+        """What the qualification is, for people (review results, the review desk)."""
+        return f"{self.name}, {self.company_name}"
+
 
 def _qualification(row: sqlite3.Row) -> Qualification:
     return Qualification(
@@ -225,7 +230,7 @@ class QualificationsBackend:
             (status, reason, decided_at, self._ctx.account, current.id),
         )
         verdict = "approved" if reason is None else "rejected"
-        self._ctx.notify_review_result("qualification", str(current.id), current.name, verdict, reason)
+        self._ctx.notify_review_result("qualification", str(current.id), current.label, verdict, reason)
 
     def _unique_name(self, name: str) -> None:
         taken = self._db.execute(

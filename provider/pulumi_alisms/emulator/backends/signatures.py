@@ -16,7 +16,7 @@ A template is bound to at most one signature (CreateSmsTemplate's ``RelatedSignN
 import json
 import secrets
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pulumi_alisms.emulator import clock
 from pulumi_alisms.emulator.backends.authorization_letters import AuthorizationLettersBackend
@@ -84,6 +84,11 @@ class Signature:
     created_at: float
     reviewed_at: float | None
     carriers: list[CarrierRegistration]
+
+    @property
+    def label(self) -> str:
+        """What the signature is, for people (review results, the review desk)."""
+        return f"qualification {self.application.qualification_id}"
 
     @property
     def registered(self) -> bool:
@@ -167,8 +172,7 @@ class SignaturesBackend:
     def change_qualification(self, name: str, qualification_id: int, letter_id: int | None) -> Signature:
         """Bind another qualification (and letter); an approved signature registers with the carriers again."""
         current = self.get(name)
-        application = Application(**{**current.application.__dict__, "qualification_id": qualification_id,
-                                     "authorization_letter_id": letter_id})  # fmt: skip
+        application = replace(current.application, qualification_id=qualification_id, authorization_letter_id=letter_id)
         self._check(name, application)
         self._db.execute(
             "UPDATE signatures SET qualification_id = ?, authorization_letter_id = ? WHERE account = ? AND name = ?",
@@ -315,7 +319,7 @@ class SignaturesBackend:
         else:
             self._clear_registration(signature.name)
         verdict = "approved" if reason is None else "rejected"
-        self._ctx.notify_review_result("signature", signature.name, signature.name, verdict, reason)
+        self._ctx.notify_review_result("signature", signature.name, signature.label, verdict, reason)
 
     def _start_registration(self, name: str, started_at: float) -> None:
         due_at = clock.step_done_at(started_at, "carrier_registration", self._ctx.speed)

@@ -173,13 +173,14 @@ class UploadsBackend:
         return start_path
 
     def _signing_key(self) -> tuple[str, str]:
-        secret = base64.b64encode(secrets.token_bytes(30)).decode()
-        access_key_id = "LTAI5tEmu" + secrets.token_hex(6)
-        self._db.execute(
-            "INSERT OR IGNORE INTO oss_signing_key (id, access_key_id, secret) VALUES (1, ?, ?)",
-            (access_key_id, secret),
-        )
+        """The state file's policy-signing key pair, made on first use."""
         row = self._db.execute("SELECT access_key_id, secret FROM oss_signing_key WHERE id = 1").fetchone()
+        if row is None:
+            self._db.execute(
+                "INSERT OR IGNORE INTO oss_signing_key (id, access_key_id, secret) VALUES (1, ?, ?)",
+                ("LTAI5tEmu" + secrets.token_hex(6), base64.b64encode(secrets.token_bytes(30)).decode()),
+            )
+            row = self._db.execute("SELECT access_key_id, secret FROM oss_signing_key WHERE id = 1").fetchone()
         return str(row["access_key_id"]), str(row["secret"])
 
     def _start_path(self) -> str:
