@@ -1,7 +1,10 @@
 """Which account the provider talks to and how: endpoint names, regions, credentials, retry budget, list cache."""
 
+from pathlib import Path
+
 import pytest
 
+from conftest import assert_clean_error, run_cli
 from pulumi_alisms.api.config import (
     LIST_CACHE_SECONDS_ENV,
     RETRY_MAX_ATTEMPTS_ENV,
@@ -48,3 +51,8 @@ def test_retry_budget_and_list_cache_age_come_from_the_environment() -> None:
 def test_a_bad_setting_in_the_environment_is_a_configuration_error_naming_it(name: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=f"^{name} must be .*, got '{value}'$"):
         AccountSettings.resolve({}, env={name: value})
+
+
+def test_the_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
+    result = run_cli("export", "--state-file", tmp_path / "account.db", env={RETRY_MAX_ATTEMPTS_ENV: "abc"})
+    assert_clean_error(result, f"{RETRY_MAX_ATTEMPTS_ENV} must be a positive integer, got 'abc'")
