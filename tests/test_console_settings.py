@@ -23,8 +23,8 @@ from pulumi_alisms.api.quota import PackageQuotaAlert
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.emulator import clock
-from pulumi_alisms.emulator import contacts as emulator_contacts
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
+from pulumi_alisms.emulator.backends import contacts as contacts_backend
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
@@ -171,7 +171,7 @@ def test_verification_code_expires_after_15_minutes(account: AccountClient, stor
 
 def test_only_the_latest_code_counts(account: AccountClient, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     codes = iter([111_111, 222_222])
-    monkeypatch.setattr(emulator_contacts.secrets, "randbelow", lambda _: next(codes))
+    monkeypatch.setattr(contacts_backend.secrets, "randbelow", lambda _: next(codes))
     contact_id = account.contacts.save("Ops", PHONE, EMAIL, [])
     account.contacts.send_verification(PHONE, "phone")
     account.contacts.send_verification(PHONE, "phone")
