@@ -226,7 +226,7 @@ def test_a_live_sender_id_cannot_be_registered_twice_for_a_country(account: Acco
     submit(account.sender_ids, sender_id="ACME", country="MY")
     with pytest.raises(AliSmsApiError) as duplicated:
         submit(account.sender_ids, sender_id="ACME", country="MY")
-    assert duplicated.value.code == "isv.SENDER_ID_DUPLICATED"
+    assert (duplicated.value.code, duplicated.value.http_status) == ("isv.SENDER_ID_DUPLICATED", 400)  # docs/api.md
     submit(account.sender_ids, sender_id="ACME", country="GB")  # another country is another registration
     rejected = submit(account.sender_ids, sender_id="INFO", country="MY")
     assert current(account.sender_ids, rejected).status == "Rejected"

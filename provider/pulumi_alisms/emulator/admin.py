@@ -14,8 +14,8 @@ from pulumi_alisms.emulator import clock
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
 from pulumi_alisms.emulator.backends import sender_ids, templates
 from pulumi_alisms.emulator.backends.outbox import OutboxBackend
-from pulumi_alisms.emulator.backends.sender_ids import SenderIdsBackend
-from pulumi_alisms.emulator.backends.templates import TemplatesBackend
+from pulumi_alisms.emulator.backends.sender_ids import Registration, SenderIdsBackend
+from pulumi_alisms.emulator.backends.templates import Template, TemplatesBackend
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.params import Params
 from pulumi_alisms.emulator.store import Store
@@ -78,16 +78,15 @@ def reject(store: Store, object_id: str, reason: str, account: str = DEV_ACCESS_
 
 def _decide(store: Store, object_id: str, account: str, reason: str | None) -> Decision:
     """Record the decision and notify the contacts who receive review results, in one transaction."""
+    decided: Registration | Template | None = None
     with _operation(store, account) as ctx:
         if object_id.startswith(REGISTRATION_PREFIX):
-            registration = SenderIdsBackend(ctx).decide(object_id, reason)
-            if registration is not None:
-                return Decision(sender_ids.KIND, object_id, account, registration.label, registration.status, reason)
+            kind, decided = sender_ids.KIND, SenderIdsBackend(ctx).decide(object_id, reason)
         elif object_id.startswith(TEMPLATE_PREFIX):
-            template = TemplatesBackend(ctx).decide(object_id, reason)
-            if template is not None:
-                return Decision("template", object_id, account, template.name, template.status, reason)
-    raise UnknownObjectError(object_id, account)
+            kind, decided = templates.KIND, TemplatesBackend(ctx).decide(object_id, reason)
+    if decided is None:
+        raise UnknownObjectError(object_id, account)
+    return Decision(kind, object_id, account, decided.label, decided.status, reason)
 
 
 @contextmanager

@@ -110,16 +110,12 @@ class EmulatorApp:
                 raise ApiError("SignatureNonceUsed", "Specified signature nonce was used already.")
             self.store.count_call(db, action)
             if fault is None:
-                db.execute("SAVEPOINT operation")
                 try:
-                    result = handler(Context(account=account, params=params, db=db, now=now, speed=speed))
+                    with self.store.savepoint(db):  # a refused operation writes nothing, but its call still counts
+                        result = handler(Context(account=account, params=params, db=db, now=now, speed=speed))
+                    failure: ApiError | None = None
                 except ApiError as error:
-                    db.execute("ROLLBACK TO operation")
-                    db.execute("RELEASE operation")
-                    failure: ApiError | None = error
-                else:
-                    db.execute("RELEASE operation")
-                    failure = None
+                    failure = error
         if fault == "throttle":
             raise throttled()
         if fault == "error":

@@ -73,6 +73,19 @@ class Store:
                        (key, value, value))  # fmt: skip
 
     @staticmethod
+    @contextmanager
+    def savepoint(db: sqlite3.Connection) -> Iterator[None]:
+        """Undo the block's writes if it raises, keeping the rest of the open transaction ``db``."""
+        db.execute("SAVEPOINT operation")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK TO operation")
+            raise
+        finally:
+            db.execute("RELEASE operation")
+
+    @staticmethod
     def use_nonce(db: sqlite3.Connection, nonce: str, seen_at: float) -> bool:
         """Record a signature nonce in the open transaction ``db``; ``False`` if it was used before."""
         inserted = db.execute("INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", (nonce, seen_at))

@@ -93,16 +93,25 @@ class ContactsBackend(Backend):
             wanted = alerts.get(alert)
             switches[alert] = getattr(current, alert) if wanted is None and current is not None else bool(wanted)
         if current is None:
-            if code:
-                raise refused("isv.VERIFICATION_CODE_INVALID",
-                              "No verification code was sent to this contact: save it, call SendVerificationNew, "
-                              "then save it with its Id and the code.")  # fmt: skip
-            self.ctx.db.execute(
-                "INSERT INTO contacts (account, name, phone, email, send_warning, prevent_brush_warning, pkg_warning, "
-                "audit_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (self.ctx.account, name, phone, email, *(int(on) for on in switches.values())),
-            )
-            return
+            self._create(name, phone, email, switches, code)
+        else:
+            self._update(current, name, phone, email, switches, code)
+
+    def _create(self, name: str, phone: str, email: str, switches: dict[str, bool], code: str | None) -> None:
+        if code:
+            raise refused("isv.VERIFICATION_CODE_INVALID",
+                          "No verification code was sent to this contact: save it, call SendVerificationNew, "
+                          "then save it with its Id and the code.")  # fmt: skip
+        self.ctx.db.execute(
+            "INSERT INTO contacts (account, name, phone, email, send_warning, prevent_brush_warning, pkg_warning, "
+            "audit_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.ctx.account, name, phone, email, *(int(on) for on in switches.values())),
+        )
+
+    def _update(
+        self, current: Contact, name: str, phone: str, email: str, switches: dict[str, bool], code: str | None
+    ) -> None:
+        """Changing the phone or email drops the verification (and a pending code); a good code verifies."""
         target_changed = phone != current.phone or email != current.email
         verified = current.verified and not target_changed
         pending_code = None if target_changed else current.verification_code

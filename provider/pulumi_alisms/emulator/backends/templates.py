@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS templates (
 """
 INTERNATIONAL = 3
 CODE_PREFIX = "SMS_"
+KIND = "template"  # how notifications and the review desk name a template
 # Rule field (snake_case) -> the request parameter it comes from.
 _PARAMETER_OF_FIELD: dict[str, str] = {
     "name": "TemplateName", "type": "TemplateType", "content": "TemplateContent", "remark": "Remark",
@@ -77,6 +78,11 @@ class Template:
     created_at: float
     decide_at: float | None
     reviewed_at: float | None
+
+    @property
+    def label(self) -> str:
+        """What the template is, for people: its name."""
+        return self.name
 
     @property
     def message_kind(self) -> str:
@@ -177,7 +183,7 @@ class TemplatesBackend(Backend):
             (TemplateState.APPROVED if reason is None else TemplateState.REJECTED, reason, at, self.ctx.account,
              template.code),
         )  # fmt: skip
-        ContactsBackend(self.ctx).notify_review_result("template", template.code, template.name, reason)
+        ContactsBackend(self.ctx).notify_review_result(KIND, template.code, template.label, reason)
 
     def _stored(self, code: str) -> Template | None:
         row = self.ctx.db.execute(

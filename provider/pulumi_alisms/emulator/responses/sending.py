@@ -50,12 +50,16 @@ def send_message_with_template(ctx: Context) -> dict[str, Any]:
     code = ctx.params.required_text("TemplateCode")
     ctx.params.text("SmsUpExtendCode", required=False)
     ctx.params.integer("ValidityPeriod", low=1)
+    values = ctx.params.json_value("TemplateParam")
+    values = {} if values is None else values
+    if not isinstance(values, dict):
+        raise invalid("TemplateParam", 'must be a JSON object such as {"code":"123456"}')
     template = TemplatesBackend(ctx).get(code)
     if template is None:
         raise not_found("isv.SMS_TEMPLATE_ILLEGAL", f"The template {code} does not exist in this account.")
     if template.status != TemplateState.APPROVED:
         raise business("isv.SMS_TEMPLATE_ILLEGAL", f"The template {code} is not approved (status {template.status}).")
-    body = _fill(code, template.content, ctx.params.json_value("TemplateParam"))
+    body = _fill(code, template.content, values)
     return _sent(SendingBackend(ctx).send(Outgoing(to, sender, body, template.message_kind, code)))
 
 
@@ -97,11 +101,8 @@ def _sender(ctx: Context, *, required: bool) -> str | None:
     return sender
 
 
-def _fill(code: str, content: str, values: Any) -> str:
+def _fill(code: str, content: str, values: dict[str, Any]) -> str:
     """The template content with every ``${name}`` replaced; a variable without a value is refused."""
-    values = {} if values is None else values
-    if not isinstance(values, dict):
-        raise invalid("TemplateParam", 'must be a JSON object such as {"code":"123456"}')
     for name in template_variables(content):
         value = values.get(name)
         if value is None:
