@@ -127,13 +127,7 @@ def query_contacts_list(ctx: Context) -> dict[str, Any]:
 
 def delete_contacts(ctx: Context) -> dict[str, Any]:
     """Delete the contacts listed in ``Ids`` (comma-separated); nothing is deleted if one is unknown."""
-    ids: list[int] = []
-    for part in ctx.params.required_text("Ids").split(","):
-        text = part.strip()
-        if not text.isdigit():
-            raise invalid("Ids", f"must be comma-separated contact ids, got {text[:20]!r}")
-        ids.append(int(text))
-    for contact_id in dict.fromkeys(ids):
+    for contact_id in dict.fromkeys(ctx.params.integer_list("Ids")):
         _contact(ctx, contact_id)
         ctx.db.execute("DELETE FROM contacts WHERE account = ? AND id = ?", (ctx.account, contact_id))
     return {"Result": True}
