@@ -101,14 +101,14 @@ def _account_state(args: argparse.Namespace, *, create: bool) -> Iterator["Store
     """The state file's store; admin refusals and database failures become one-line errors."""
     import sqlite3
 
-    from pulumi_alisms.emulator.store import Store
+    from pulumi_alisms.emulator.store import StateFileError, Store
 
     path = _state_file(args)
     if not create and not Path(path).exists():
         raise CliError(f"no emulator state file at {path}: pass --state-file, or set ALISMS_STATE_FILE")
     try:
         yield Store(path)
-    except (LookupError, ValueError) as error:
+    except (LookupError, ValueError, StateFileError) as error:
         raise CliError(str(error)) from None
     except (sqlite3.Error, OSError) as error:
         raise CliError(f"cannot use the state file {path}: {error}") from None
