@@ -45,32 +45,32 @@ def test_template_is_reviewed_on_the_clock(client: AccountClient, store: Store) 
     reviewing = client.templates.get(code)
     assert reviewing is not None
     assert (reviewing.name, reviewing.type, reviewing.content) == ("Login code", "otp", OTP)
-    assert (reviewing.status, reviewing.reject_reason) == ("reviewing", None)
+    assert (reviewing.status, reviewing.status_reason) == ("UnderReview", None)
     assert reviewing.remark == "Sign-in to example.com"
     assert reviewing.order_id is not None and reviewing.order_id.isdigit()
     assert reviewing.created_at is not None and CONSOLE_DATE.fullmatch(reviewing.created_at)
-    assert [(t.template_code, t.status) for t in client.templates.list_all()] == [(code, "reviewing")]
+    assert [(t.template_code, t.status) for t in client.templates.list_all()] == [(code, "UnderReview")]
 
     clock.advance(store, 3)
     approved = client.templates.get(code)
     assert approved is not None
-    assert (approved.status, approved.reject_reason) == ("approved", None)
+    assert (approved.status, approved.status_reason) == ("Approved", None)
 
 
 def test_instant_review_decides_on_the_next_read(client: AccountClient) -> None:
     code = client.templates.create("Order shipped", "notification", "Order ${order} has shipped.")
     template = client.templates.get(code)
-    assert template is not None and template.status == "approved"
+    assert template is not None and template.status == "Approved"
 
 
 def test_url_shortener_is_rejected_with_a_reason(client: AccountClient) -> None:
     code = client.templates.create("Parcel", "notification", SHORTENED)
     template = client.templates.get(code)
     assert template is not None
-    assert template.status == "rejected"
-    assert template.reject_reason is not None and "URL shortener" in template.reject_reason
+    assert template.status == "Rejected"
+    assert template.status_reason is not None and "URL shortener" in template.status_reason
     (listed,) = client.templates.list_all()
-    assert (listed.status, listed.reject_reason) == ("rejected", template.reject_reason)
+    assert (listed.status, listed.status_reason) == ("Rejected", template.status_reason)
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_international_notification_may_use_variables(account: AccountClient) ->
     code = account.templates.create("Intl OTP", "international", OTP, intl_type=0)
     template = account.templates.get(code)
     assert template is not None
-    assert (template.type, template.intl_type, template.status) == ("international", 0, "approved")
+    assert (template.type, template.intl_type, template.status) == ("international", 0, "Approved")
 
 
 def test_update_resubmits_a_rejected_template(client: AccountClient, store: Store) -> None:
@@ -109,13 +109,13 @@ def test_update_resubmits_a_rejected_template(client: AccountClient, store: Stor
     code = client.templates.create("Parcel", "notification", SHORTENED)
     clock.advance(store, 3)
     rejected = client.templates.get(code)
-    assert rejected is not None and rejected.status == "rejected"
+    assert rejected is not None and rejected.status == "Rejected"
 
     fixed = "Track your parcel at https://parcels.example.com/${id}"
     client.templates.update(code, "Parcel tracking", "notification", fixed, remark="Delivery updates")
     resubmitted = client.templates.get(code)
     assert resubmitted is not None
-    assert (resubmitted.status, resubmitted.reject_reason) == ("reviewing", None)
+    assert (resubmitted.status, resubmitted.status_reason) == ("UnderReview", None)
     assert (resubmitted.name, resubmitted.content, resubmitted.remark) == ("Parcel tracking", fixed, "Delivery updates")
     assert resubmitted.order_id != rejected.order_id
     with pytest.raises(AliSmsApiError) as under_review:
@@ -124,7 +124,7 @@ def test_update_resubmits_a_rejected_template(client: AccountClient, store: Stor
 
     clock.advance(store, 3)
     approved = client.templates.get(code)
-    assert approved is not None and approved.status == "approved"
+    assert approved is not None and approved.status == "Approved"
     with pytest.raises(AliSmsApiError) as is_approved:
         client.templates.update(code, "Parcel tracking", "notification", "Changed after approval")
     assert is_approved.value.code == "isv.SMS_TEMPLATE_STATUS_NOT_SUPPORT_UPDATE"
@@ -218,4 +218,4 @@ def test_lost_answers_create_no_duplicates(store: Store, account: AccountClient)
     assert _calls(store, "CreateSmsTemplate") > 40 and _calls(store, "UpdateSmsTemplate") > 10  # faults happened
     listed = account.templates.list_all()
     assert [t.template_code for t in listed] == codes + rejected
-    assert {t.status for t in listed} == {"approved"}
+    assert {t.status for t in listed} == {"Approved"}

@@ -11,24 +11,25 @@ the one being created.
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.cache import ListCache, invalidates
 from pulumi_alisms.api.client import ParamValue, RpcClient
 from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.rules.templates import TEMPLATE_KINDS_BY_CODE, TEMPLATE_TYPE_CODES, TemplateKind
 
 VERSION = "2017-05-25"
 NOT_FOUND_CODE = "isv.TEMPLATE_NOT_EXIST"
 MAX_PAGE_SIZE = 50
 
-TemplateStatus = Literal["reviewing", "approved", "rejected"]
 # GetSmsTemplate TemplateStatus / QuerySmsTemplateList AuditStatus -> status.
-_STATUS_BY_WIRE: dict[str, TemplateStatus] = {
-    "0": "reviewing", "1": "approved", "2": "rejected",
-    "AUDIT_STATE_INIT": "reviewing", "AUDIT_STATE_PASS": "approved", "AUDIT_STATE_NOT_PASS": "rejected",
+_STATUS_BY_WIRE: dict[str, ReviewStatus] = {
+    "0": ReviewStatus.UNDER_REVIEW, "1": ReviewStatus.APPROVED, "2": ReviewStatus.REJECTED,
+    "AUDIT_STATE_INIT": ReviewStatus.UNDER_REVIEW, "AUDIT_STATE_PASS": ReviewStatus.APPROVED,
+    "AUDIT_STATE_NOT_PASS": ReviewStatus.REJECTED,
 }  # fmt: skip
 
 
@@ -41,8 +42,8 @@ class TemplateSummary(BaseModel):
     name: str
     type: TemplateKind
     content: str
-    status: TemplateStatus
-    reject_reason: str | None = None
+    status: ReviewStatus
+    status_reason: str | None = None
     created_at: str | None = None
     order_id: str | None = None
 
@@ -103,7 +104,7 @@ class TemplatesApi:
             type=_kind("GetSmsTemplate", data["TemplateType"]),
             content=str(data["TemplateContent"]),
             status=_status("GetSmsTemplate", data.get("TemplateStatus")),
-            reject_reason=audit.get("RejectInfo") or None,
+            status_reason=audit.get("RejectInfo") or None,
             created_at=data.get("CreateDate"),
             order_id=data.get("OrderId"),
             remark=data.get("Remark") or None,
@@ -139,7 +140,7 @@ class TemplatesApi:
 
         def landed() -> dict[str, Any] | None:
             current = self.get(code)
-            if current is None or current.status == "rejected":
+            if current is None or current.status == ReviewStatus.REJECTED:
                 return None
             same = (current.name, current.type, current.content, current.remark, current.intl_type)
             return {} if same == (name, type, content, remark or None, intl_type) else None
@@ -224,7 +225,7 @@ def _submission(
 
 
 def _unchanged_since_approved(listed: TemplateSummary, recorded: Mapping[str, Any]) -> bool:
-    if listed.status != "approved" or recorded.get("status") != "approved":
+    if listed.status != ReviewStatus.APPROVED or recorded.get("status") != ReviewStatus.APPROVED:
         return False
     return all(recorded.get(name) == getattr(listed, name) for name in ("template_code", "name", "type", "content"))
 
@@ -236,7 +237,7 @@ def _kind(action: str, value: Any) -> TemplateKind:
     return cast(TemplateKind, kind)
 
 
-def _status(action: str, value: Any) -> TemplateStatus:
+def _status(action: str, value: Any) -> ReviewStatus:
     status = _STATUS_BY_WIRE.get(str(value))
     if status is None:
         raise AliSmsApiError(action, "InvalidResponse", f"unknown template review status {value!r}")
@@ -251,7 +252,7 @@ def _summary(item: dict[str, Any]) -> TemplateSummary:
         type=_kind("QuerySmsTemplateList", item["OuterTemplateType"]),
         content=str(item["TemplateContent"]),
         status=_status("QuerySmsTemplateList", item.get("AuditStatus")),
-        reject_reason=reason.get("RejectInfo") or None,
+        status_reason=reason.get("RejectInfo") or None,
         created_at=item.get("CreateDate"),
         order_id=item.get("OrderId"),
     )
