@@ -122,7 +122,7 @@ def test_templates_refresh_lists_and_gets_only_what_may_have_changed(
                   "content": f"Your code {index} is ${{code}}.", "remark": f"login {index}"}  # fmt: skip
         id_, state = templates.up(f"t{index}", inputs)
         states[id_] = without(state)
-    assert {state["status"] for state in states.values()} == {"approved"}
+    assert {state["status"] for state in states.values()} == {"Approved"}
     changed = next(iter(states))
     admin.reject(store, changed, "Unclear use")  # out of band: the list shows it, and it may be amended now
 
@@ -133,7 +133,8 @@ def test_templates_refresh_lists_and_gets_only_what_may_have_changed(
     finally:
         second_run.close()
     assert calls(store, "QuerySmsTemplateList", "GetSmsTemplate") == {"QuerySmsTemplateList": 2, "GetSmsTemplate": 1}
-    assert refreshed[changed] == {**states[changed], "status": "rejected", "reject_reason": "Unclear use"}
+    assert refreshed[changed] == {**states[changed], "status": "Rejected", "approved": False,
+                                  "status_reason": "Unclear use"}  # fmt: skip
     assert {id_: refreshed[id_] for id_ in states if id_ != changed} == {
         id_: state for id_, state in states.items() if id_ != changed
     }  # remark and intl_type carried over exactly for unchanged approved templates

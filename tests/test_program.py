@@ -47,7 +47,7 @@ COMPONENT_TYPE = "alisms:index:SmsAccount"
 # Outputs a live account would answer with, so Outputs that programs export resolve.
 FAKE_OUTPUTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "SenderId": lambda name: {"registration_id": f"sr-{name}", "status": "DocumentsToBeRendered"},
-    "MessageTemplate": lambda name: {"template_code": f"SMS_{name}", "status": "reviewing"},
+    "MessageTemplate": lambda name: {"template_code": f"SMS_{name}", "status": "UnderReview"},
     "AlertContact": lambda name: {"contact_id": f"c-{name}", "verified": False},
 }
 

@@ -26,11 +26,12 @@ from pulumi_alisms.resources._base import (
     typed_inputs,
 )
 from pulumi_alisms.rules import Problem
+from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.rules.templates import TemplateKind, template_problems
 
 REPLACE_FIELDS = ("type", "intl_type")
 AMENDABLE_FIELDS = ("name", "content", "remark")
-OUTPUT_FIELDS = ("template_code", "status", "reject_reason")
+OUTPUT_FIELDS = ("template_code", "status", "status_reason", "approved")
 TEMPLATE_UNDER_REVIEW = "isv.ERROR_Template_NOT_DELETE"
 
 
@@ -61,7 +62,8 @@ def _state(template: Template) -> dict[str, Any]:
         "intl_type": template.intl_type,
         "template_code": template.template_code,
         "status": template.status,
-        "reject_reason": template.reject_reason,
+        "status_reason": template.status_reason,
+        "approved": template.status == ReviewStatus.APPROVED,
     }
 
 
@@ -73,7 +75,7 @@ class MessageTemplateProvider(AccountProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = changed_fields(olds, news, [*REPLACE_FIELDS, *AMENDABLE_FIELDS])
-        amendable = olds.get("status") == "rejected"
+        amendable = olds.get("status") == ReviewStatus.REJECTED
         replaces = [name for name in changed if name in REPLACE_FIELDS or not amendable]
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
@@ -152,7 +154,7 @@ class MessageTemplateArgs:
 
 
 class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTemplate"):
-    """An SMS template; ``status`` follows the review (reviewing, approved, rejected)."""
+    """An SMS template; ``status`` follows the review (``UnderReview``, ``Approved``, ``Rejected``)."""
 
     name: pulumi.Output[str]
     type: pulumi.Output[str]
@@ -161,7 +163,8 @@ class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTem
     intl_type: pulumi.Output[int | None]
     template_code: pulumi.Output[str]
     status: pulumi.Output[str]
-    reject_reason: pulumi.Output[str | None]
+    status_reason: pulumi.Output[str | None]
+    approved: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: MessageTemplateArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip
