@@ -27,10 +27,11 @@ from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.spec import dump_account, load_account
+from pulumi_alisms.spec.changes import Change, plan
+from pulumi_alisms.spec.drift import drift as drift_report
 from pulumi_alisms.spec.export import export_account, slug
+from pulumi_alisms.spec.live import read_account
 from pulumi_alisms.spec.models import AccountSpec
-from pulumi_alisms.spec.reconcile import Change, plan, read_account
-from pulumi_alisms.spec.reconcile import drift as drift_report
 
 CREDENTIALS = {
     "ALIBABA_CLOUD_ACCESS_KEY_ID": DEV_ACCESS_KEY_ID,

@@ -9,19 +9,17 @@ from typing import Any
 import pytest
 from pulumi.runtime import rpc
 
-from pulumi_alisms import (
-    AlertContactProvider,
-    FraudProtectionProvider,
-    MessageTemplateProvider,
-    SenderIdProvider,
-    SendFrequencyLimitProvider,
-    SuspensionThresholdProvider,
-)
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.emulator import admin, clock
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.resources.alert_contact import AlertContactProvider
+from pulumi_alisms.resources.fraud_protection import FraudProtectionProvider
+from pulumi_alisms.resources.message_template import MessageTemplateProvider
+from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitProvider
+from pulumi_alisms.resources.sender_id import SenderIdProvider
+from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdProvider
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, without
 
 SENDER = {

@@ -12,42 +12,23 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.contacts import Contact
+from pulumi_alisms.errors import ProviderError
+from pulumi_alisms.inputs.alert_contact import INPUT_FIELDS, AlertContactInputs, diff, input_problems
 from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,
-    changed_fields,
     checked,
+    diff_result,
     first_listing,
     progress,
     register_outputs,
     typed_inputs,
 )
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.contacts import contact_problems
 
-INPUT_FIELDS = ("name", "phone", "email", "alerts", "verification_code")
 OUTPUT_FIELDS = ("contact_id", "verified")
 SECRET_OUTPUTS = ["phone", "email", "verification_code"]
-
-
-class AlertContactInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    phone: str
-    email: str
-    alerts: list[str] = []
-    verification_code: str | None = None
-
-
-def input_problems(inputs: AlertContactInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
-    return contact_problems(inputs.name, inputs.phone, inputs.email, inputs.alerts)
 
 
 def _state(contact: Contact, verification_code: str | None) -> dict[str, Any]:
@@ -72,7 +53,7 @@ class AlertContactProvider(AccountProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return DiffResult(changes=bool(changed_fields(olds, news, INPUT_FIELDS)), replaces=[])
+        return diff_result(diff(olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Adopt the contact an interrupted create left in the account (same name, phone and email), else save one."""
@@ -128,7 +109,7 @@ class AlertContactProvider(AccountProvider):
     def _fetch_state(self, contact_id: int, verification_code: str | None) -> dict[str, Any]:
         contact = self.account.contacts.get(contact_id)
         if contact is None:
-            raise RuntimeError(f"alert contact {contact_id} cannot be read back")
+            raise ProviderError(f"alert contact {contact_id} cannot be read back")
         return _state(contact, verification_code)
 
 

@@ -5,31 +5,11 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.frequency import FrequencyLimit
+from pulumi_alisms.inputs.send_frequency_limit import FREQUENCY_FIELDS, SendFrequencyLimitInputs, diff, input_problems
 from pulumi_alisms.resources._base import args_to_props, register_outputs
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.limits import DEFAULT_FREQUENCY, BizType, frequency_problems
-
-FREQUENCY_FIELDS = ("per_minute", "per_hour", "per_day")
-
-
-class SendFrequencyLimitInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    biz_type: BizType = "international"
-    per_minute: int = DEFAULT_FREQUENCY["per_minute"]
-    per_hour: int = DEFAULT_FREQUENCY["per_hour"]
-    per_day: int = DEFAULT_FREQUENCY["per_day"]
-
-
-def input_problems(inputs: SendFrequencyLimitInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
-    return frequency_problems(inputs.per_minute, inputs.per_hour, inputs.per_day)
 
 
 class SendFrequencyLimitProvider(BizTypeSingletonProvider):
@@ -38,6 +18,7 @@ class SendFrequencyLimitProvider(BizTypeSingletonProvider):
     inputs_model = SendFrequencyLimitInputs
     value_fields = FREQUENCY_FIELDS
     input_problems = staticmethod(input_problems)
+    input_diff = staticmethod(diff)
 
     def fetch(self, id_: str) -> dict[str, Any]:
         return self.account.frequency.get(id_).model_dump(include=set(FREQUENCY_FIELDS))  # type: ignore[arg-type]

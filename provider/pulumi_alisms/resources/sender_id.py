@@ -4,108 +4,45 @@ Approval takes days to weeks, so ``up`` acts only where there is something to do
 documents once the status is ``DocumentsRendered``, resubmits after ``Expired``, and resubmits after
 ``Rejected`` only when the inputs changed. ``refresh`` records the latest status.
 
-Diff rules: ``country`` always replaces. ``sender_id``, ``company_name``, ``website``, ``use_case`` and
-``sample_templates`` amend the registration in place (a resubmission) while it is not approved, and
-replace it once it is approved (an approved registration cannot be amended). ``documents``, ``wait_for``,
-``wait_timeout`` and ``deletion_protection`` update in place.
+The diff rules are in ``pulumi_alisms.inputs.sender_id``, shared with ``alisms plan``: ``country`` replaces;
+the registration's other fields amend it while it is not approved and replace it once it is.
 """
 
 import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pulumi_alisms.api.sender_ids import DocumentUpload, Registration
+from pulumi_alisms.errors import ProviderError
+from pulumi_alisms.inputs.diff import changed_fields
+from pulumi_alisms.inputs.sender_id import (
+    AMENDABLE_FIELDS,
+    DEFAULT_WAIT_TIMEOUT,
+    SenderIdInputs,
+    diff,
+    input_problems,
+)
 from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,
-    changed_fields,
     checked,
+    diff_result,
     progress,
     register_outputs,
     typed_inputs,
     without_provider,
 )
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.countries import country_rules, registration_problems
-from pulumi_alisms.rules.sender_ids import UseCase, sample_template_problems, sender_id_problems
+from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, RegistrationStatus
 
-AMENDABLE_FIELDS = ("sender_id", "company_name", "website", "use_case", "sample_templates")
-LOCAL_FIELDS = ("documents", "wait_for", "wait_timeout", "deletion_protection")
 OUTPUT_FIELDS = ("registration_id", "status", "status_reason", "approved", "submitted_at", "reviewed_at",
                  "documents_due_at", "uploaded_documents")  # fmt: skip
-DEFAULT_WAIT_TIMEOUT = 3600
 MAX_POLL_INTERVAL = 30.0
-
-
-class DocumentInput(BaseModel):
-    """A document to upload when the registration asks for documents."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: str = Field(min_length=1)
-    path: str = Field(min_length=1)
-
-
-class SenderIdInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    country: str
-    sender_id: str
-    company_name: str = Field(min_length=1)
-    website: str | None = None
-    use_case: UseCase
-    sample_templates: list[str]
-    documents: list[DocumentInput] = []
-    wait_for: Literal["none", "approved"] = "none"
-    wait_timeout: int = Field(DEFAULT_WAIT_TIMEOUT, gt=0)
-    deletion_protection: bool = True
-
-    @field_validator("country")
-    @classmethod
-    def _upper_country(cls, value: str) -> str:
-        return value.strip().upper()
-
-
-def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Problem]:
-    """Every offline rule for these inputs, named by field.
-
-    ``existing`` registrations (already in state, imported, or an account file entry with ``import``) skip
-    the refusal of paid/offline and self-registered countries: those rules are about submitting online,
-    and the vendor's advice for such countries is precisely to register offline and adopt the result.
-    """
-    existing = existing or getattr(inputs, "import_id", None) is not None
-    country = registration_problems("country", inputs.country)
-    if existing and country_rules(inputs.country) is not None:
-        country = []
-    problems = [
-        *country,
-        *sender_id_problems("sender_id", inputs.sender_id),
-        *sample_template_problems("sample_templates", inputs.sample_templates),
-    ]
-    if inputs.website is not None and not inputs.website.startswith(("http://", "https://")):
-        problems.append(Problem("website", f"{inputs.website!r} must be a full URL such as https://example.com"))
-    for index, document in enumerate(inputs.documents):
-        problem = _document_problem(document.path)
-        if problem:
-            problems.append(Problem(f"documents[{index}].path", problem))
-    return problems
-
-
-def _document_problem(path: str) -> str | None:
-    try:
-        return None if Path(path).is_file() else f"no such file: {path}"
-    except OSError as error:  # the file system refuses to look the path up (e.g. a name too long)
-        return f"cannot read {path[:80]!r}: {error.strerror}"
 
 
 def client_token(inputs: dict[str, Any]) -> str:
@@ -122,7 +59,7 @@ def _outputs(registration: Registration) -> dict[str, Any]:
         "registration_id": registration.registration_id,
         "status": registration.status,
         "status_reason": registration.status_reason,
-        "approved": registration.status == "Approved",
+        "approved": registration.status == RegistrationStatus.APPROVED,
         "submitted_at": stamp(registration.submitted_at),
         "reviewed_at": stamp(registration.reviewed_at),
         "documents_due_at": stamp(registration.documents_due_at),
@@ -149,15 +86,7 @@ class SenderIdProvider(AccountProvider):
         return checked(SenderIdInputs, news, lambda inputs: input_problems(inputs, existing=existing))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = changed_fields(olds, news, ["country", *AMENDABLE_FIELDS, *LOCAL_FIELDS])
-        approved = olds.get("status") == "Approved"
-        replaces = [name for name in changed if name == "country" or (approved and name in AMENDABLE_FIELDS)]
-        pending_work = olds.get("status") == "Expired" or (
-            olds.get("status") == "DocumentsRendered" and bool(news.get("documents"))
-        )
-        same_identity = "country" not in changed and "sender_id" not in changed
-        return DiffResult(changes=bool(changed) or pending_work, replaces=replaces,
-                          delete_before_replace=bool(replaces) and same_identity)  # fmt: skip
+        return diff_result(diff(olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = typed_inputs(SenderIdInputs, props)
@@ -187,7 +116,7 @@ class SenderIdProvider(AccountProvider):
         inputs = typed_inputs(SenderIdInputs, news)
         registration = self._fetch(id_)
         amended = changed_fields(_remote_inputs(registration), inputs, AMENDABLE_FIELDS)
-        if amended or registration.status == "Expired":
+        if amended or registration.status == RegistrationStatus.EXPIRED:
             reason = f"amending {', '.join(amended)}" if amended else "resubmitting after Expired"
             progress(f"SenderId {inputs['country']}/{inputs['sender_id']} ({id_}): {reason}")
             self.account.sender_ids.update(
@@ -204,8 +133,8 @@ class SenderIdProvider(AccountProvider):
         registration = api.get(id_)
         if registration is None:
             return
-        if registration.status == "Approved" and props.get("deletion_protection", True):
-            raise RuntimeError(
+        if registration.status == RegistrationStatus.APPROVED and props.get("deletion_protection", True):
+            raise ProviderError(
                 f"SenderId {registration.sender_id} for {registration.country} ({id_}) is approved and protected: "
                 "re-registering an approved sender ID takes days to weeks. To delete it anyway, set "
                 "deletion_protection to false, run `pulumi up`, then delete again."
@@ -222,13 +151,13 @@ class SenderIdProvider(AccountProvider):
         interval = 1.0
         label = f"SenderId {inputs['country']}/{inputs['sender_id']} ({registration.registration_id})"
         while True:
-            if registration.status == "Approved":
+            if registration.status == RegistrationStatus.APPROVED:
                 progress(f"{label}: Approved after {time.monotonic() - started:.0f}s")
                 return registration
-            if registration.status in ("Rejected", "Expired"):
-                raise RuntimeError(f"{label} was {registration.status}: {registration.status_reason or 'no reason'}")
+            if registration.status in CLOSED_REGISTRATION_STATUSES:
+                raise ProviderError(f"{label} was {registration.status}: {registration.status_reason or 'no reason'}")
             if time.monotonic() >= deadline:
-                raise TimeoutError(
+                raise ProviderError(
                     f"{label} is still {registration.status} after wait_timeout={inputs.get('wait_timeout')}s; "
                     "raise wait_timeout or use wait_for: none and refresh later"
                 )
@@ -239,7 +168,7 @@ class SenderIdProvider(AccountProvider):
 
     def _upload_if_asked(self, registration: Registration, inputs: dict[str, Any]) -> Registration:
         documents = inputs.get("documents") or []
-        if registration.status != "DocumentsRendered" or not documents:
+        if registration.status != RegistrationStatus.DOCUMENTS_RENDERED or not documents:
             return registration
         progress(f"SenderId {inputs['country']}/{inputs['sender_id']}: uploading {len(documents)} document(s)")
         uploads = [DocumentUpload(type=document["type"], path=document["path"]) for document in documents]
@@ -249,7 +178,7 @@ class SenderIdProvider(AccountProvider):
     def _fetch(self, id_: str) -> Registration:
         registration = self.account.sender_ids.get(id_)
         if registration is None:
-            raise RuntimeError(f"SenderId registration {id_} no longer exists; run `pulumi refresh` to drop it")
+            raise ProviderError(f"SenderId registration {id_} no longer exists; run `pulumi refresh` to drop it")
         return registration
 
 

@@ -5,34 +5,11 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.thresholds import WarningThreshold
+from pulumi_alisms.inputs.suspension_threshold import LIMIT_FIELDS, SuspensionThresholdInputs, diff, input_problems
 from pulumi_alisms.resources._base import args_to_props, register_outputs
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.limits import BizType, threshold_problems
-
-LIMIT_FIELDS = ("daily_warning", "daily_suspend", "monthly_warning", "monthly_suspend")
-
-
-class SuspensionThresholdInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    biz_type: BizType
-    daily_warning: int | None = None
-    daily_suspend: int | None = None
-    monthly_warning: int | None = None
-    monthly_suspend: int | None = None
-
-
-def input_problems(inputs: SuspensionThresholdInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
-    return threshold_problems(
-        inputs.daily_warning, inputs.daily_suspend, inputs.monthly_warning, inputs.monthly_suspend
-    )
 
 
 class SuspensionThresholdProvider(BizTypeSingletonProvider):
@@ -41,6 +18,7 @@ class SuspensionThresholdProvider(BizTypeSingletonProvider):
     inputs_model = SuspensionThresholdInputs
     value_fields = LIMIT_FIELDS
     input_problems = staticmethod(input_problems)
+    input_diff = staticmethod(diff)
 
     def fetch(self, id_: str) -> dict[str, Any]:
         return self.account.thresholds.get(id_).model_dump(include=set(LIMIT_FIELDS))  # type: ignore[arg-type]
