@@ -133,12 +133,19 @@ class AlertContact(pulumi.dynamic.Resource, module="alisms", name="AlertContact"
     """An alert contact; ``verified`` turns true once the phone's verification code is applied."""
 
     name: pulumi.Output[str]
+    """The contact's name, as the account holds it."""
     phone: pulumi.Output[str]
+    """Phone number, as the account holds it (secret)."""
     email: pulumi.Output[str]
+    """Email address, as the account holds it (secret)."""
     alerts: pulumi.Output[list[str]]
+    """The alerts the contact receives, sorted."""
     verification_code: pulumi.Output[str | None]
+    """The verification code last applied, as declared (secret)."""
     contact_id: pulumi.Output[str]
+    """The account's id of the contact; also the resource id."""
     verified: pulumi.Output[bool]
+    """Whether the phone was verified with the code texted to it."""
 
     def __init__(self, resource_name: str, args: AlertContactArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         secret = pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS)

@@ -57,9 +57,13 @@ class FraudProtection(pulumi.dynamic.Resource, module="alisms", name="FraudProte
     """OTP abuse prevention limits. Deleting it restores the values it replaced."""
 
     hourly_limit: pulumi.Output[int | None]
+    """Verification-code messages per hour before protection starts, as the account holds it (unset if none)."""
     increase_rate: pulumi.Output[int | None]
+    """Hour-over-hour growth, in percent, that counts as abnormal, as the account holds it."""
     success_rate: pulumi.Output[int | None]
+    """Delivery success rate, in percent, below which traffic counts as abnormal, as the account holds it."""
     replaced_values: pulumi.Output[dict[str, Any]]
+    """The limits found at create or import (all unset if none), restored on delete where the API can."""
 
     def __init__(self, resource_name: str, args: FraudProtectionArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip

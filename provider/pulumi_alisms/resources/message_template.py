@@ -32,6 +32,7 @@ from pulumi_alisms.resources._base import (
     typed_inputs,
 )
 from pulumi_alisms.rules.statuses import ReviewStatus
+from pulumi_alisms.rules.templates import TemplateKind
 
 OUTPUT_FIELDS = ("template_code", "status", "status_reason", "approved")
 TEMPLATE_UNDER_REVIEW = "isv.ERROR_Template_NOT_DELETE"
@@ -124,7 +125,7 @@ class MessageTemplateArgs:
 
     name: pulumi.Input[str]
     """Template name (at most 30 characters)."""
-    type: pulumi.Input[str]
+    type: pulumi.Input[TemplateKind]
     """``otp``, ``notification``, ``promotional`` or ``international``."""
     content: pulumi.Input[str]
     """The text, with ``${name}`` variables (none in promotional templates); at most 500 characters."""
@@ -138,14 +139,23 @@ class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTem
     """An SMS template; ``status`` follows the review (``UnderReview``, ``Approved``, ``Rejected``)."""
 
     name: pulumi.Output[str]
-    type: pulumi.Output[str]
+    """Template name, as the account holds it."""
+    type: pulumi.Output[TemplateKind]
+    """``otp``, ``notification``, ``promotional`` or ``international``."""
     content: pulumi.Output[str]
+    """The text, as the account holds it."""
     remark: pulumi.Output[str | None]
+    """The note for the reviewer, as the account holds it."""
     intl_type: pulumi.Output[int | None]
+    """For ``international`` templates: 0 notification, 1 promotional, 2 OTP."""
     template_code: pulumi.Output[str]
+    """The TemplateCode to send with (e.g. ``SMS_123456789``); also the resource id."""
     status: pulumi.Output[str]
+    """``UnderReview``, ``Approved`` or ``Rejected``, as of the last create, update or refresh."""
     status_reason: pulumi.Output[str | None]
+    """The reviewer's reason for a rejection; unset otherwise."""
     approved: pulumi.Output[bool]
+    """Whether ``status`` is ``Approved``: the template can be sent."""
 
     def __init__(self, resource_name: str, args: MessageTemplateArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip

@@ -25,6 +25,7 @@ from pulumi_alisms.inputs.sender_id import (
     AMENDABLE_FIELDS,
     DEFAULT_WAIT_TIMEOUT,
     SenderIdInputs,
+    WaitFor,
     diff,
     input_problems,
 )
@@ -38,6 +39,7 @@ from pulumi_alisms.resources._base import (
     typed_inputs,
     without_provider,
 )
+from pulumi_alisms.rules.sender_ids import UseCase
 from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, RegistrationStatus
 
 OUTPUT_FIELDS = ("registration_id", "status", "status_reason", "approved", "submitted_at", "reviewed_at",
@@ -196,7 +198,7 @@ class SenderIdArgs:
     """1-11 Latin letters/digits/symbols with at least one letter, or 1-15 digits."""
     company_name: pulumi.Input[str]
     """The company the sender ID belongs to, in English."""
-    use_case: pulumi.Input[str]
+    use_case: pulumi.Input[UseCase]
     """``otp``, ``notification`` or ``promotional``."""
     sample_templates: pulumi.Input[list[pulumi.Input[str]]]
     """1-20 samples of the messages you will really send."""
@@ -204,7 +206,7 @@ class SenderIdArgs:
     """The company's website (full URL)."""
     documents: pulumi.Input[list[pulumi.Input[dict[str, str]]]] | None = field(default=None)
     """Documents to upload when the registration asks for them: ``{"type": ..., "path": ...}``."""
-    wait_for: pulumi.Input[str] | None = None
+    wait_for: pulumi.Input[WaitFor] | None = None
     """``none`` (default: record the pending status) or ``approved`` (wait for the carrier's decision)."""
     wait_timeout: pulumi.Input[int] | None = None
     """Seconds to wait when ``wait_for`` is ``approved`` (default 3600)."""
@@ -216,23 +218,42 @@ class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
     """A SenderID registration for one country; ``status`` follows the carrier's review."""
 
     country: pulumi.Output[str]
+    """Destination country, ISO 3166-1 alpha-2, upper case."""
     sender_id: pulumi.Output[str]
+    """The registered sender ID, as the account holds it."""
     company_name: pulumi.Output[str]
+    """The company the sender ID belongs to, as the account holds it."""
     website: pulumi.Output[str | None]
-    use_case: pulumi.Output[str]
+    """The company's website, as the account holds it."""
+    use_case: pulumi.Output[UseCase]
+    """``otp``, ``notification`` or ``promotional``, as the account holds it."""
     sample_templates: pulumi.Output[list[str]]
+    """The sample messages the registration was submitted with."""
     documents: pulumi.Output[list[dict[str, str]]]
-    wait_for: pulumi.Output[str]
+    """The documents declared for upload (``[]`` when none)."""
+    wait_for: pulumi.Output[WaitFor]
+    """``none`` or ``approved``, as declared."""
     wait_timeout: pulumi.Output[int]
+    """Seconds to wait when ``wait_for`` is ``approved``, as declared (default 3600)."""
     deletion_protection: pulumi.Output[bool]
+    """Whether deleting an approved registration is refused, as declared (default true)."""
     registration_id: pulumi.Output[str]
+    """The registration id (``sr-`` and 12 hex digits); also the resource id."""
     status: pulumi.Output[str]
+    """``Submitted``, ``DocumentsToBeRendered``, ``DocumentsRendered``, ``UnderReview``, ``Approved``,
+    ``Rejected`` or ``Expired``, as of the last create, update or refresh."""
     status_reason: pulumi.Output[str | None]
+    """Why the registration was rejected or expired; unset otherwise."""
     approved: pulumi.Output[bool]
+    """Whether ``status`` is ``Approved``: the sender ID can be used in its country."""
     submitted_at: pulumi.Output[str]
+    """When the registration was (last) submitted, UTC, ``YYYY-MM-DDTHH:MM:SSZ``."""
     reviewed_at: pulumi.Output[str | None]
+    """When the carrier decided, UTC; unset while under review."""
     documents_due_at: pulumi.Output[str | None]
+    """The deadline for uploading documents (30 days after they were asked for), UTC; unset otherwise."""
     uploaded_documents: pulumi.Output[list[str]]
+    """The types of the documents uploaded so far."""
 
     def __init__(self, resource_name: str, args: SenderIdArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props = {name: value for name, value in args_to_props(args).items() if value is not None}

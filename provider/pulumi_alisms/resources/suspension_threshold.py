@@ -10,6 +10,7 @@ from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.inputs.suspension_threshold import LIMIT_FIELDS, SuspensionThresholdInputs, diff, input_problems
 from pulumi_alisms.resources._base import args_to_props, register_outputs
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
+from pulumi_alisms.rules.limits import BizType
 
 
 class SuspensionThresholdProvider(BizTypeSingletonProvider):
@@ -31,7 +32,7 @@ class SuspensionThresholdProvider(BizTypeSingletonProvider):
 class SuspensionThresholdArgs:
     """Inputs of :class:`SuspensionThreshold`. Unset limits are cleared."""
 
-    biz_type: pulumi.Input[str]
+    biz_type: pulumi.Input[BizType]
     """``domestic`` (Chinese mainland) or ``international`` (including Hong Kong, Macao, Taiwan)."""
     daily_warning: pulumi.Input[int] | None = None
     """Alert contacts when a day's messages reach this many."""
@@ -46,12 +47,18 @@ class SuspensionThresholdArgs:
 class SuspensionThreshold(pulumi.dynamic.Resource, module="alisms", name="SuspensionThreshold"):
     """Suspension and warning thresholds of one biz type. Deleting it restores the values it replaced."""
 
-    biz_type: pulumi.Output[str]
+    biz_type: pulumi.Output[BizType]
+    """``domestic`` or ``international``; also the resource id."""
     daily_warning: pulumi.Output[int | None]
+    """The daily warning limit the account holds; unset when cleared."""
     daily_suspend: pulumi.Output[int | None]
+    """The daily suspension limit the account holds; unset when cleared."""
     monthly_warning: pulumi.Output[int | None]
+    """The monthly warning limit the account holds; unset when cleared."""
     monthly_suspend: pulumi.Output[int | None]
+    """The monthly suspension limit the account holds; unset when cleared."""
     replaced_values: pulumi.Output[dict[str, Any]]
+    """The limits found at create or import, restored when the resource is deleted."""
 
     def __init__(self, resource_name: str, args: SuspensionThresholdArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip
