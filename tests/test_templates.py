@@ -1,7 +1,9 @@
 """Message templates: our client (embedded and over HTTP), the official SDK, review on the clock, lost answers."""
 
 import re
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -33,7 +35,7 @@ def client(request: pytest.FixtureRequest) -> AccountClient:
 
 
 def _fast_review(store: Store) -> None:
-    """Reviews take 2 emulator seconds, so 'reviewing' can be observed until the clock moves."""
+    """Reviews take 2 emulator seconds, so 'UnderReview' can be observed until the clock moves."""
     store.set_setting("review_speed", "fast")
 
 
@@ -219,3 +221,34 @@ def test_lost_answers_create_no_duplicates(store: Store, account: AccountClient)
     listed = account.templates.list_all()
     assert [t.template_code for t in listed] == codes + rejected
     assert {t.status for t in listed} == {"Approved"}
+
+
+def listing_answer(items: list[dict[str, Any]]) -> Callable[[httpx.Request], httpx.Response]:
+    """A fake Dysmsapi that lists ``items`` (as QuerySmsTemplateList) and answers GetSmsTemplate from them."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.headers["x-acs-action"] == "QuerySmsTemplateList":
+            return httpx.Response(200, json={"Code": "OK", "RequestId": "r", "SmsTemplateList": items,
+                                             "TotalCount": len(items), "CurrentPage": 1, "PageSize": 50})  # fmt: skip
+        code = parse_qs(request.content.decode())["TemplateCode"][0]
+        item = next(item for item in items if item["TemplateCode"] == code)
+        return httpx.Response(200, json={"Code": "OK", "RequestId": "r", **{key: item[key] for key in (
+            "TemplateCode", "TemplateName", "TemplateContent")}, "TemplateType": str(item["OuterTemplateType"]),
+            "TemplateStatus": item["TemplateStatus"]})  # fmt: skip
+
+    return answer
+
+
+def test_review_states_and_kinds_this_client_does_not_know_never_break_a_listing() -> None:
+    wire = [("AUDIT_SATE_CANCEL", "10", 1), ("AUDIT_STATE_CANCEL", "10", 0), ("AUDIT_STATE_SOMETHING_NEW", "11", 1),
+            ("AUDIT_STATE_PASS", "1", 7), ("AUDIT_STATE_INIT", "0", 3)]  # fmt: skip
+    items = [{"TemplateCode": f"SMS_{index}", "TemplateName": f"T{index}", "TemplateContent": "Hi ${name}",
+              "AuditStatus": audit, "TemplateStatus": status, "OuterTemplateType": kind}
+             for index, (audit, status, kind) in enumerate(wire)]  # fmt: skip
+    rpc = RpcClient("http://fake.alisms", Credentials(DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET),
+                    transport=httpx.MockTransport(listing_answer(items)))  # fmt: skip
+    templates = TemplatesApi(rpc)
+    expected = [("Cancelled", "notification"), ("Cancelled", "otp"), ("Unknown", "notification"), ("Approved", "7"),
+                ("UnderReview", "international")]  # fmt: skip
+    assert [(t.status, t.type) for t in templates.iter_all()] == expected
+    assert [(t.status, t.type) for t in (templates.get(item["TemplateCode"]) for item in items) if t] == expected

@@ -26,7 +26,6 @@ from pulumi_alisms.resources._base import (
     args_to_props,
     checked,
     diff_result,
-    first_listing,
     progress,
     register_outputs,
     typed_inputs,
@@ -81,11 +80,12 @@ class MessageTemplateProvider(AccountProvider):
         """A template that was in the account before this run with exactly these inputs (a get per candidate)."""
         api = self.account.templates
         wanted = (inputs.get("remark") or None, inputs.get("intl_type"))
-        for summary in first_listing(self.account, "templates", api.iter_all):
+        for summary in api.list_cache.first_listing():
             if (summary.name, summary.type, summary.content) != (inputs["name"], inputs["type"], inputs["content"]):
                 continue
             template = api.get(summary.template_code)
-            if template is not None and (template.remark, template.intl_type) == wanted:
+            exact = template is not None and (template.remark, template.intl_type) == wanted
+            if exact and api.list_cache.claim(summary.template_code):
                 return template
         return None
 
@@ -136,12 +136,13 @@ class MessageTemplateArgs:
 
 
 class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTemplate"):
-    """An SMS template; ``status`` follows the review (``UnderReview``, ``Approved``, ``Rejected``)."""
+    """An SMS template; ``status`` follows the review (``UnderReview``, ``Approved``, ``Rejected``, ...)."""
 
     name: pulumi.Output[str]
     """Template name, as the account holds it."""
-    type: pulumi.Output[TemplateKind]
-    """``otp``, ``notification``, ``promotional`` or ``international``."""
+    type: pulumi.Output[TemplateKind | str]
+    """``otp``, ``notification``, ``promotional`` or ``international`` (a kind this package does not know, such as
+    a digital-SMS template in the account, reads as its wire code)."""
     content: pulumi.Output[str]
     """The text, as the account holds it."""
     remark: pulumi.Output[str | None]
@@ -151,7 +152,8 @@ class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTem
     template_code: pulumi.Output[str]
     """The TemplateCode to send with (e.g. ``SMS_123456789``); also the resource id."""
     status: pulumi.Output[str]
-    """``UnderReview``, ``Approved`` or ``Rejected``, as of the last create, update or refresh."""
+    """``UnderReview``, ``Approved``, ``Rejected``, ``Cancelled``, or ``Unknown`` for a state Alibaba adds later,
+    as of the last create, update or refresh."""
     status_reason: pulumi.Output[str | None]
     """The reviewer's reason for a rejection; unset otherwise."""
     approved: pulumi.Output[bool]
