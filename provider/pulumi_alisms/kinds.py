@@ -192,5 +192,4 @@ KINDS: tuple[Kind, ...] = (
 )  # fmt: skip
 """Every kind, in the account file's section order (the order of plan and drift reports)."""
 
-BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 BY_SECTION: dict[str, Kind] = {kind.section: kind for kind in KINDS}
