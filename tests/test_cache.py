@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 
-from pulumi_alisms import AlertContactProvider, MessageTemplateProvider, SenderIdProvider
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.cache import ListCache
 from pulumi_alisms.api.config import LIST_CACHE_SECONDS_ENV, AccountSettings
 from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.resources.alert_contact import AlertContactProvider
+from pulumi_alisms.resources.message_template import MessageTemplateProvider
+from pulumi_alisms.resources.sender_id import SenderIdProvider
 from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
 
 SENDERS = 100

@@ -21,7 +21,6 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import wait_for_rpcs
 
-import pulumi_alisms
 from pulumi_alisms import (
     AlertContact,
     AlertContactArgs,
@@ -38,7 +37,7 @@ from pulumi_alisms import (
     SuspensionThresholdArgs,
 )
 from pulumi_alisms.spec import SpecError
-from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
+from pulumi_alisms.testing import ProviderHost, driver_for, without
 
 ROOT = Path(__file__).resolve().parent.parent
 GITOPS = ROOT / "examples" / "gitops"
@@ -47,7 +46,7 @@ COMPONENT_TYPE = "alisms:index:SmsAccount"
 # Outputs a live account would answer with, so Outputs that programs export resolve.
 FAKE_OUTPUTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "SenderId": lambda name: {"registration_id": f"sr-{name}", "status": "DocumentsToBeRendered"},
-    "MessageTemplate": lambda name: {"template_code": f"SMS_{name}", "status": "reviewing"},
+    "MessageTemplate": lambda name: {"template_code": f"SMS_{name}", "status": "UnderReview"},
     "AlertContact": lambda name: {"contact_id": f"c-{name}", "verified": False},
 }
 
@@ -378,8 +377,7 @@ def test_the_gitops_program_passes_the_providers_checks(gitops_program: Recordin
                 continue
             kind = declared.type.rsplit(":", 1)[-1]
             inputs = {key: plain(value) for key, value in without(declared.inputs).items()}
-            provider = getattr(pulumi_alisms, f"{kind}Provider")()
-            _, found = ResourceDriver(host, kind, provider).check(declared.name, inputs)
+            _, found = driver_for(host, kind).check(declared.name, inputs)
             failures += [(declared.name, *failure) for failure in found]
     finally:
         host.close()

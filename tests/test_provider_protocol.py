@@ -9,19 +9,17 @@ from typing import Any
 import pytest
 from pulumi.runtime import rpc
 
-from pulumi_alisms import (
-    AlertContactProvider,
-    FraudProtectionProvider,
-    MessageTemplateProvider,
-    SenderIdProvider,
-    SendFrequencyLimitProvider,
-    SuspensionThresholdProvider,
-)
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.emulator import admin, clock
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.resources.alert_contact import AlertContactProvider
+from pulumi_alisms.resources.fraud_protection import FraudProtectionProvider
+from pulumi_alisms.resources.message_template import MessageTemplateProvider
+from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitProvider
+from pulumi_alisms.resources.sender_id import SenderIdProvider
+from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdProvider
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, without
 
 SENDER = {
@@ -207,11 +205,11 @@ def test_template_review_update_and_replace(host: ProviderHost, module_store: St
     speed("realistic")
     templates = driver(host, "MessageTemplate", MessageTemplateProvider())
     id_, state = templates.up("login", TEMPLATE)
-    assert state["status"] == "UnderReview" and state["template_code"] == id_
+    assert (state["status"], state["approved"], state["template_code"]) == ("UnderReview", False, id_)
     admin.approve(module_store, id_)
     speed("instant")
     state = refresh(templates, "login", id_, state)
-    assert state["status"] == "Approved" and state["approved"] is True
+    assert (state["status"], state["approved"], state.get("status_reason")) == ("Approved", True, None)
     assert_no_diff(templates, "login", id_, state, TEMPLATE)
     changed = {**TEMPLATE, "content": "Your login code is ${code}."}
     checked, _ = templates.check("login", changed, olds=state)
@@ -220,7 +218,8 @@ def test_template_review_update_and_replace(host: ProviderHost, module_store: St
     bad = {**TEMPLATE, "content": "Get your code at bit.ly/abc"}
     bad_id, bad_state = templates.up("shortener", bad)
     bad_state = refresh(templates, "shortener", bad_id, bad_state)
-    assert bad_state["status"] == "Rejected" and "shortener" in bad_state["status_reason"]
+    assert (bad_state["status"], bad_state["approved"]) == ("Rejected", False)
+    assert "shortener" in bad_state["status_reason"]
     checked, _ = templates.check("shortener", TEMPLATE, olds=bad_state)
     diff = templates.diff("shortener", bad_id, bad_state, without(checked))
     assert diff.changes and diff.replaces == []  # rejected: amend in place
