@@ -3,7 +3,6 @@ account and provider host per test module. Helpers that are not fixtures live in
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,10 +11,8 @@ from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.testing import ProviderHost
 from support import FAST_RETRY, start_host
-
-if TYPE_CHECKING:
-    from pulumi_alisms.testing import ProviderHost
 
 
 @pytest.fixture
@@ -84,7 +81,7 @@ def live(module_store: Store) -> Iterator[AccountClient]:
 
 
 @pytest.fixture(scope="module")
-def host(workdir: Path, module_store: Store) -> Iterator["ProviderHost"]:
+def host(workdir: Path, module_store: Store) -> Iterator[ProviderHost]:
     """One provider host for the whole module, on the module's account."""
     started = start_host(workdir, module_store)
     yield started

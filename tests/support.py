@@ -1,20 +1,24 @@
 """Helpers the test modules share (fixtures live in conftest.py): a fast retry policy, official-SDK and CLI
-runners, provider hosts on an account, and inputs for many SenderIDs."""
+runners, provider hosts on an account, programs under Pulumi's mocks, and inputs for many SenderIDs."""
 
+import asyncio
+import contextvars
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pulumi
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.stack import wait_for_rpcs
 
 from pulumi_alisms.api.client import RetryPolicy
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
-
-if TYPE_CHECKING:  # importing the provider host loads the Pulumi SDK: only the tests that start one pay for it
-    from pulumi_alisms.testing import ProviderHost
+from pulumi_alisms.testing import ProviderHost
 
 FAST_RETRY = RetryPolicy(max_attempts=8, base_delay=0.001, max_delay=0.01, max_total_seconds=10)
 # Countries that register SenderIDs online without documents (rules.countries).
@@ -77,10 +81,8 @@ def host_config(account: Store | str) -> dict[str, str]:
             "alisms:accessKeySecret": DEV_ACCESS_KEY_SECRET}  # fmt: skip
 
 
-def start_host(cwd: Path, account: Store | str, env: Mapping[str, str] | None = None) -> "ProviderHost":
+def start_host(cwd: Path, account: Store | str, env: Mapping[str, str] | None = None) -> ProviderHost:
     """A provider host (one engine run) in ``cwd``, configured for ``account`` (see :func:`host_config`)."""
-    from pulumi_alisms.testing import ProviderHost
-
     host = ProviderHost(str(cwd), env=env)
     host.configure(host_config(account))
     return host
@@ -91,3 +93,25 @@ def sender_inputs(index: int) -> dict[str, Any]:
     return {"country": NO_DOCUMENT_COUNTRIES[index % len(NO_DOCUMENT_COUNTRIES)], "sender_id": f"ACME{index:04d}",
             "company_name": "Acme Pay Ltd", "website": "https://acme.example", "use_case": "otp",
             "sample_templates": [f"Your Acme code is ${{code}} ({index})."]}  # fmt: skip
+
+
+def run_under_mocks(program: Callable[[], object], monitor: MockMonitor, *, project: str, stack: str,
+                    config: dict[str, str] | None = None, secret_keys: list[str] | None = None) -> None:  # fmt: skip
+    """Run ``program`` under ``set_mocks`` until every registration has been sent to ``monitor``; in a copied
+    context, so the Pulumi runtime's settings (root stack, config) do not leak between programs."""
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+            pulumi.runtime.set_all_config(config or {}, secret_keys or [])
+            try:
+                program()
+            finally:  # also when the program raises: an RPC left pending would stall the next program
+                loop.run_until_complete(wait_for_rpcs())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    contextvars.copy_context().run(run)
