@@ -211,7 +211,7 @@ def by_key(changes: list[Change]) -> dict[str | None, Change]:
 def test_plan_follows_the_resources_replace_rules(account: AccountClient, store: Store, tmp_path: Path) -> None:
     approved = account.templates.create("Login code", "international", OTP, intl_type=2)
     rejected = account.templates.create("Parcel", "notification", "Track it at https://bit.ly/${id}")
-    assert account.templates.get(rejected).status == "rejected"  # type: ignore[union-attr]
+    assert account.templates.get(rejected).status == "Rejected"  # type: ignore[union-attr]
     registration = account.sender_ids.submit(
         country="MY", sender_id="ACMEPAY", company_name="Acme", use_case="otp", sample_templates=[SAMPLE]
     ).registration_id
@@ -273,7 +273,7 @@ def test_plan_follows_the_resources_replace_rules(account: AccountClient, store:
         [("intl_type", 2, 0, True)],
     )
     parcel = changes_by_key["parcel"]  # a rejected template is amended in place
-    assert (parcel.action, parcel.status, [f.field for f in parcel.fields]) == ("update", "rejected", ["content"])
+    assert (parcel.action, parcel.status, [f.field for f in parcel.fields]) == ("update", "Rejected", ["content"])
 
     approved_sender = changes_by_key["my"]  # approved: amendable fields replace
     assert (approved_sender.action, approved_sender.id, approved_sender.status) == ("replace", registration, "Approved")

@@ -176,11 +176,11 @@ def test_template_review_update_and_replace(host: ProviderHost, module_store: St
     speed("realistic")
     templates = driver_for(host, "MessageTemplate")
     id_, state = templates.up("login", TEMPLATE)
-    assert state["status"] == "reviewing" and state["template_code"] == id_
+    assert state["status"] == "UnderReview" and state["template_code"] == id_
     admin.approve(module_store, id_)
     speed("instant")
     state = refresh(templates, "login", id_, state)
-    assert state["status"] == "approved"
+    assert state["status"] == "Approved" and state["approved"] is True
     assert_no_diff(templates, "login", id_, state, TEMPLATE)
     changed = {**TEMPLATE, "content": "Your login code is ${code}."}
     checked, _ = templates.check("login", changed, olds=state)
@@ -189,12 +189,12 @@ def test_template_review_update_and_replace(host: ProviderHost, module_store: St
     bad = {**TEMPLATE, "content": "Get your code at bit.ly/abc"}
     bad_id, bad_state = templates.up("shortener", bad)
     bad_state = refresh(templates, "shortener", bad_id, bad_state)
-    assert bad_state["status"] == "rejected" and "shortener" in bad_state["reject_reason"]
+    assert bad_state["status"] == "Rejected" and "shortener" in bad_state["status_reason"]
     checked, _ = templates.check("shortener", TEMPLATE, olds=bad_state)
     diff = templates.diff("shortener", bad_id, bad_state, without(checked))
     assert diff.changes and diff.replaces == []  # rejected: amend in place
     bad_state = without(templates.update("shortener", bad_id, bad_state, without(checked)))
-    assert refresh(templates, "shortener", bad_id, bad_state)["status"] == "approved"
+    assert refresh(templates, "shortener", bad_id, bad_state)["status"] == "Approved"
     templates.delete("shortener", bad_id, bad_state)
     assert templates.read("shortener", bad_id, bad_state)[0] == ""
 

@@ -12,7 +12,7 @@ from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.emulator import admin, clock
-from pulumi_alisms.emulator.sending import count_segments
+from pulumi_alisms.emulator.backends.sending import count_segments
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError

@@ -2,8 +2,9 @@
 
 import httpx
 
-from pulumi_alisms.api.client import RetryPolicy, RpcClient
-from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.cache import DEFAULT_MAX_AGE
+from pulumi_alisms.api.client import RpcClient
+from pulumi_alisms.api.config import AccountSettings, RetryPolicy
 from pulumi_alisms.api.contacts import ContactsApi
 from pulumi_alisms.api.fraud import FraudApi
 from pulumi_alisms.api.frequency import FrequencyApi
@@ -19,16 +20,16 @@ EMBEDDED_BASE_URL = "http://embedded.alisms"
 class AccountClient:
     """The operations of one account, grouped by API family."""
 
-    def __init__(self, rpc: RpcClient) -> None:
+    def __init__(self, rpc: RpcClient, *, list_cache_seconds: float = DEFAULT_MAX_AGE) -> None:
         self.rpc = rpc
-        self.templates = TemplatesApi(rpc)
-        self.contacts = ContactsApi(rpc)
+        self.templates = TemplatesApi(rpc, list_cache_seconds=list_cache_seconds)
+        self.contacts = ContactsApi(rpc, list_cache_seconds=list_cache_seconds)
         self.thresholds = ThresholdsApi(rpc)
         self.frequency = FrequencyApi(rpc)
         self.fraud = FraudApi(rpc)
         self.quota = QuotaApi(rpc)
         self.sending = SendingApi(rpc)
-        self.sender_ids = SenderIdsApi(rpc)
+        self.sender_ids = SenderIdsApi(rpc, list_cache_seconds=list_cache_seconds)
 
     def close(self) -> None:
         """Release pooled connections."""
@@ -36,7 +37,10 @@ class AccountClient:
 
 
 def open_account(settings: AccountSettings, *, retry: RetryPolicy | None = None) -> AccountClient:
-    """A client for the configured account; ``embedded`` serves the emulator in-process over WSGI."""
+    """A client for the configured account; ``embedded`` serves the emulator in-process over WSGI.
+
+    The retry budget and the list cache's age limit come from ``settings``; ``retry`` replaces the former.
+    """
     settings.validate()
     transport: httpx.BaseTransport | None = None
     endpoint = settings.url
@@ -46,4 +50,5 @@ def open_account(settings: AccountSettings, *, retry: RetryPolicy | None = None)
 
         transport = httpx.WSGITransport(app=EmulatorApp(Store(settings.state_file)))
         endpoint = EMBEDDED_BASE_URL
-    return AccountClient(RpcClient(endpoint, settings.credentials(), transport=transport, retry=retry))
+    rpc = RpcClient(endpoint, settings.credentials(), transport=transport, retry=retry or settings.retry)
+    return AccountClient(rpc, list_cache_seconds=settings.list_cache_seconds)

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 from pulumi_alisms.emulator import clock
 from pulumi_alisms.emulator.auth import MAX_CLOCK_SKEW_SECONDS, SignedRequest, authenticate
 from pulumi_alisms.emulator.context import Context
-from pulumi_alisms.emulator.errors import ApiError
+from pulumi_alisms.emulator.errors import ApiError, internal_error, not_found, throttled, unavailable
 from pulumi_alisms.emulator.faults import FaultConfig, FaultInjector
 from pulumi_alisms.emulator.params import Params
 from pulumi_alisms.emulator.routes import ACTIONS, ROUTES
@@ -27,8 +27,6 @@ from pulumi_alisms.emulator.store import Store
 DEV_ACCESS_KEY_ID = "alisms-dev"
 DEV_ACCESS_KEY_SECRET = "alisms-dev-secret"
 MAX_BODY_BYTES = 16 * 1024 * 1024
-# Versions whose business (isv.*) errors come back as HTTP 200 with the code in the body.
-_BODY_ERROR_VERSIONS = frozenset({"2017-05-25", "2018-05-01"})
 # Protocol parameters that are not the operation's own.
 _PROTOCOL_PARAMS = frozenset(
     {"Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
@@ -81,7 +79,7 @@ class EmulatorApp:
             if handler is None:
                 if action in ACTIONS:
                     raise ApiError("InvalidVersion", f'Specified parameter Version "{version}" is not valid.')
-                raise ApiError("InvalidAction.NotFound", "Specified api is not found, check your url and method.", 404)
+                raise not_found("InvalidAction.NotFound", "Specified api is not found, check your url and method.")
             caller = authenticate(request, self.key_pairs, time.time())
             if self.faults.config.latency_ms:
                 time.sleep(self.faults.config.latency_ms / 1000)
@@ -89,14 +87,12 @@ class EmulatorApp:
             operation_params = Params({k: v for k, v in params.items() if k not in _PROTOCOL_PARAMS})
             result = self._run(caller.access_key_id, caller.nonce, action, handler, operation_params, fault, now)
             if self.faults.drop_after_commit():
-                raise ApiError("ServiceUnavailable", "The request has failed due to a temporary failure of the "
-                               "server (injected: response lost after commit).", 503)  # fmt: skip
+                raise unavailable(" (injected: response lost after commit)")
         except ApiError as error:
             return _error_answer(error, request_id, version)
         except Exception:
             log.exception("emulator operation failed")
-            return _error_answer(ApiError("InternalError", "The request processing has failed due to some unknown "
-                                          "error.", 500), request_id, version)  # fmt: skip
+            return _error_answer(internal_error(), request_id, version)
         body = {"RequestId": request_id, **result}
         if version == "2017-05-25":
             body = {"Code": "OK", "Message": "OK", **body}
@@ -110,31 +106,20 @@ class EmulatorApp:
         wall = time.time()
         with self.store.transaction() as db:
             self._purge_nonces(db, wall)
-            inserted = db.execute("INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", (nonce, wall))
-            if inserted.rowcount == 0:
+            if not self.store.use_nonce(db, nonce, wall):
                 raise ApiError("SignatureNonceUsed", "Specified signature nonce was used already.")
-            db.execute(
-                "INSERT INTO counters (action, calls) VALUES (?, 1) "
-                "ON CONFLICT (action) DO UPDATE SET calls = calls + 1",
-                (action,),
-            )
+            self.store.count_call(db, action)
             if fault is None:
-                db.execute("SAVEPOINT operation")
                 try:
-                    result = handler(Context(account=account, params=params, db=db, now=now, speed=speed))
+                    with self.store.savepoint(db):  # a refused operation writes nothing, but its call still counts
+                        result = handler(Context(account=account, params=params, db=db, now=now, speed=speed))
+                    failure: ApiError | None = None
                 except ApiError as error:
-                    db.execute("ROLLBACK TO operation")
-                    db.execute("RELEASE operation")
-                    failure: ApiError | None = error
-                else:
-                    db.execute("RELEASE operation")
-                    failure = None
+                    failure = error
         if fault == "throttle":
-            raise ApiError("Throttling.User", "Request was denied due to user flow control.")
+            raise throttled()
         if fault == "error":
-            raise ApiError(
-                "ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503
-            )
+            raise unavailable()
         if failure is not None:
             raise failure
         return result
@@ -144,7 +129,7 @@ class EmulatorApp:
             self._requests += 1
             due = self._requests % 1000 == 1
         if due:
-            db.execute("DELETE FROM nonces WHERE seen_at < ?", (wall - 2 * MAX_CLOCK_SKEW_SECONDS,))
+            self.store.forget_nonces(db, wall - 2 * MAX_CLOCK_SKEW_SECONDS)
 
 
 def _error_answer(error: ApiError, request_id: str, version: str) -> tuple[int, dict[str, Any]]:
@@ -152,8 +137,6 @@ def _error_answer(error: ApiError, request_id: str, version: str) -> tuple[int, 
                             "Message": error.message}  # fmt: skip
     if version == "2018-05-01":
         body.update(ResponseCode=error.code, ResponseDescription=error.message)
-    if error.business:
-        return (200 if version in _BODY_ERROR_VERSIONS else 400), body
     return error.status, body
 
 

@@ -5,6 +5,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_alisms.emulator.errors import invalid, missing
+from pulumi_alisms.rules.limits import BIZ_TYPES_BY_CODE
+
+# The largest limit a console-settings operation accepts (thresholds, frequency, fraud, package quota).
+MAX_LIMIT = 1_000_000_000
 
 
 class Params:
@@ -55,6 +59,19 @@ class Params:
         if high is not None and number > high:
             raise invalid(name, f"must be at most {high}, got {number}")
         return number
+
+    def required_integer(self, name: str, *, low: int | None = None, high: int | None = None) -> int:
+        """A required integer parameter within optional bounds."""
+        value = self.integer(name, required=True, low=low, high=high)
+        assert value is not None
+        return value
+
+    def biz_type(self) -> str:
+        """The console settings' ``BizType``: ``1`` Chinese mainland, ``2`` international; absent means ``1``."""
+        value = self.text("BizType", required=False) or "1"
+        if value not in BIZ_TYPES_BY_CODE:
+            raise invalid("BizType", f"must be 1 (Chinese mainland) or 2 (international), got {value[:20]!r}")
+        return value
 
     def flag(self, name: str) -> bool | None:
         """A 0/1 (or true/false) switch."""

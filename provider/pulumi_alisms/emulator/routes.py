@@ -1,6 +1,11 @@
-"""The operation table: (Version, Action) -> handler, gathered from the API family modules."""
+"""The operation table: (Version, Action) -> handler, gathered from the responses modules.
 
-from pulumi_alisms.emulator import (
+A new API family adds its ``responses`` module to :data:`FAMILIES` (and its backend's ``SCHEMA`` to
+:data:`pulumi_alisms.emulator.backends.SCHEMAS`).
+"""
+
+from pulumi_alisms.emulator.context import Handler
+from pulumi_alisms.emulator.responses import (
     contacts,
     fraud,
     frequency,
@@ -10,7 +15,6 @@ from pulumi_alisms.emulator import (
     templates,
     thresholds,
 )
-from pulumi_alisms.emulator.context import Handler
 
 FAMILIES = (templates, contacts, thresholds, frequency, fraud, quota, sending, sender_ids)
 

@@ -1,5 +1,8 @@
 """Durable account state: one SQLite file in WAL mode, one transaction per operation.
 
+The store creates every backend's tables (:data:`~pulumi_alisms.emulator.backends.SCHEMAS`) and owns
+its own three: emulator settings, the signature nonces seen, and the call counters.
+
 Safe across threads (a connection per thread) and processes (SQLite file locking with a busy
 timeout). ``BEGIN IMMEDIATE`` takes the write lock up front so concurrent operations queue instead
 of failing with a lock upgrade error.
@@ -17,46 +20,6 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (action TEXT PRIMARY KEY, calls INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS templates (
-    account TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, type INTEGER NOT NULL,
-    intl_type INTEGER, content TEXT NOT NULL, remark TEXT, status TEXT NOT NULL, reject_info TEXT,
-    order_id TEXT NOT NULL, created_at REAL NOT NULL, decide_at REAL, reviewed_at REAL,
-    PRIMARY KEY (account, code));
-CREATE TABLE IF NOT EXISTS contacts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, name TEXT NOT NULL, phone TEXT NOT NULL,
-    email TEXT NOT NULL, send_warning INTEGER NOT NULL, prevent_brush_warning INTEGER NOT NULL,
-    pkg_warning INTEGER NOT NULL, audit_result INTEGER NOT NULL, verified INTEGER NOT NULL DEFAULT 0,
-    verification_code TEXT, code_sent_at REAL);
-CREATE INDEX IF NOT EXISTS contacts_account ON contacts (account);
-CREATE TABLE IF NOT EXISTS thresholds (
-    account TEXT NOT NULL, biz_type TEXT NOT NULL, daily_halt INTEGER, daily_warning INTEGER,
-    monthly_halt INTEGER, monthly_warning INTEGER, PRIMARY KEY (account, biz_type));
-CREATE TABLE IF NOT EXISTS flow_limits (
-    account TEXT NOT NULL, biz_type TEXT NOT NULL, minute_limit INTEGER, hour_limit INTEGER,
-    daily_limit INTEGER, PRIMARY KEY (account, biz_type));
-CREATE TABLE IF NOT EXISTS prev_limits (
-    account TEXT PRIMARY KEY, hour_limit INTEGER, increase_rate INTEGER, success_rate INTEGER);
-CREATE TABLE IF NOT EXISTS pkg_thresholds (account TEXT PRIMARY KEY, package_warning_limit INTEGER);
-CREATE TABLE IF NOT EXISTS registrations (
-    account TEXT NOT NULL, id TEXT NOT NULL, country TEXT NOT NULL, sender_id TEXT NOT NULL,
-    company_name TEXT NOT NULL, website TEXT, use_case TEXT NOT NULL, business_info TEXT NOT NULL,
-    samples TEXT NOT NULL, documents TEXT NOT NULL, status TEXT NOT NULL, status_reason TEXT,
-    client_token TEXT, submitted_at REAL NOT NULL, updated_at REAL NOT NULL, next_step_at REAL,
-    documents_due_at REAL, reviewed_at REAL, PRIMARY KEY (account, id));
-CREATE UNIQUE INDEX IF NOT EXISTS registrations_token ON registrations (account, client_token);
-CREATE INDEX IF NOT EXISTS registrations_country ON registrations (account, country, status);
-CREATE TABLE IF NOT EXISTS messages (
-    account TEXT NOT NULL, message_id TEXT NOT NULL, to_number TEXT NOT NULL, sender TEXT,
-    country TEXT, biz_type TEXT NOT NULL, body TEXT NOT NULL, kind TEXT NOT NULL, template_code TEXT,
-    status TEXT NOT NULL, error_code TEXT, segments INTEGER NOT NULL, sent_at REAL NOT NULL,
-    PRIMARY KEY (account, message_id));
-CREATE INDEX IF NOT EXISTS messages_usage ON messages (account, biz_type, sent_at);
-CREATE INDEX IF NOT EXISTS messages_number ON messages (account, to_number, sent_at);
-CREATE TABLE IF NOT EXISTS alerts_sent (
-    account TEXT NOT NULL, kind TEXT NOT NULL, period TEXT NOT NULL, PRIMARY KEY (account, kind, period));
-CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, channel TEXT NOT NULL,
-    recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, created_at REAL NOT NULL);
 """
 
 
@@ -68,7 +31,10 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self.connection().executescript(SCHEMA)
+        # Imported here, not at the top: the backends use the clock, which reads its settings from a Store.
+        from pulumi_alisms.emulator.backends import SCHEMAS
+
+        self.connection().executescript("".join((SCHEMA, *SCHEMAS)))
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection (autocommit mode; transactions are explicit)."""
@@ -105,3 +71,45 @@ class Store:
         with self.transaction() as db:
             db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
                        (key, value, value))  # fmt: skip
+
+    @staticmethod
+    @contextmanager
+    def savepoint(db: sqlite3.Connection) -> Iterator[None]:
+        """Undo the block's writes if it raises, keeping the rest of the open transaction ``db``."""
+        db.execute("SAVEPOINT operation")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK TO operation")
+            raise
+        finally:
+            db.execute("RELEASE operation")
+
+    @staticmethod
+    def use_nonce(db: sqlite3.Connection, nonce: str, seen_at: float) -> bool:
+        """Record a signature nonce in the open transaction ``db``; ``False`` if it was used before."""
+        inserted = db.execute("INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", (nonce, seen_at))
+        return inserted.rowcount == 1
+
+    @staticmethod
+    def forget_nonces(db: sqlite3.Connection, seen_before: float) -> None:
+        """Drop the nonces seen before ``seen_before`` (too old to be replayed: the timestamp check refuses them)."""
+        db.execute("DELETE FROM nonces WHERE seen_at < ?", (seen_before,))
+
+    @staticmethod
+    def count_call(db: sqlite3.Connection, action: str) -> None:
+        """Count one call of ``action`` in the open transaction ``db``."""
+        db.execute(
+            "INSERT INTO counters (action, calls) VALUES (?, 1) ON CONFLICT (action) DO UPDATE SET calls = calls + 1",
+            (action,),
+        )
+
+    def call_counts(self) -> dict[str, int]:
+        """Calls per action since the counters were last reset, by action name."""
+        rows = self.connection().execute("SELECT action, calls FROM counters ORDER BY action").fetchall()
+        return {str(row["action"]): int(row["calls"]) for row in rows}
+
+    def reset_call_counts(self) -> None:
+        """Set every action's call counter back to zero."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM counters")

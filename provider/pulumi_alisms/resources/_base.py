@@ -2,7 +2,7 @@
 
 import sys
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -142,21 +142,3 @@ def args_to_props(args: Any) -> dict[str, Any]:
 def register_outputs(props: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
     """Declare output-only properties (unknown until the provider answers)."""
     return {**props, **{name: None for name in names if name not in props}}
-
-
-_first_listings: dict[tuple[int, str], list[Any]] = {}
-_first_listings_lock = threading.Lock()
-
-
-def first_listing(account: AccountClient, family: str, list_all: Callable[[], Iterable[Any]]) -> list[Any]:
-    """The family's objects as this provider process first saw them: listed once per process and account.
-
-    Creates adopt an object that an interrupted earlier run left behind. Such an object existed before this
-    process started, so one listing serves every create of the run (N creates cost one listing, not N);
-    callers confirm a candidate with a direct get, since it may have been deleted since.
-    """
-    key = (id(account), family)
-    with _first_listings_lock:
-        if key not in _first_listings:
-            _first_listings[key] = list(list_all())
-        return _first_listings[key]

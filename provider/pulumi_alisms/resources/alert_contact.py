@@ -20,7 +20,6 @@ from pulumi_alisms.resources._base import (
     args_to_props,
     changed_fields,
     checked,
-    first_listing,
     progress,
     register_outputs,
     typed_inputs,
@@ -79,10 +78,9 @@ class AlertContactProvider(AccountProvider):
         inputs = typed_inputs(AlertContactInputs, props)
         api = self.account.contacts
         identity = (inputs["name"], inputs["phone"], inputs["email"])
-        candidates = (
-            c for c in first_listing(self.account, "contacts", api.list) if (c.name, c.phone, c.email) == identity
-        )
-        existing = next((found for c in candidates if (found := api.get(c.contact_id)) is not None), None)
+        candidates = (c for c in api.list_cache.first_listing() if (c.name, c.phone, c.email) == identity)
+        existing = next((found for c in candidates if (found := api.get(c.contact_id)) is not None
+                         and api.list_cache.claim(c.contact_id)), None)  # fmt: skip
         if existing is None:
             contact_id = api.save(name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
                                   alerts=inputs["alerts"])  # fmt: skip

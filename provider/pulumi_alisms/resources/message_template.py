@@ -20,17 +20,17 @@ from pulumi_alisms.resources._base import (
     args_to_props,
     changed_fields,
     checked,
-    first_listing,
     progress,
     register_outputs,
     typed_inputs,
 )
 from pulumi_alisms.rules import Problem
+from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.rules.templates import TemplateKind, template_problems
 
 REPLACE_FIELDS = ("type", "intl_type")
 AMENDABLE_FIELDS = ("name", "content", "remark")
-OUTPUT_FIELDS = ("template_code", "status", "reject_reason")
+OUTPUT_FIELDS = ("template_code", "status", "approved", "status_reason")
 TEMPLATE_UNDER_REVIEW = "isv.ERROR_Template_NOT_DELETE"
 
 
@@ -61,7 +61,8 @@ def _state(template: Template) -> dict[str, Any]:
         "intl_type": template.intl_type,
         "template_code": template.template_code,
         "status": template.status,
-        "reject_reason": template.reject_reason,
+        "approved": template.status == ReviewStatus.APPROVED,
+        "status_reason": template.status_reason,
     }
 
 
@@ -73,7 +74,7 @@ class MessageTemplateProvider(AccountProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = changed_fields(olds, news, [*REPLACE_FIELDS, *AMENDABLE_FIELDS])
-        amendable = olds.get("status") == "rejected"
+        amendable = olds.get("status") == ReviewStatus.REJECTED
         replaces = [name for name in changed if name in REPLACE_FIELDS or not amendable]
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
@@ -97,11 +98,12 @@ class MessageTemplateProvider(AccountProvider):
         """A template that was in the account before this run with exactly these inputs (a get per candidate)."""
         api = self.account.templates
         wanted = (inputs.get("remark") or None, inputs.get("intl_type"))
-        for summary in first_listing(self.account, "templates", api.iter_all):
+        for summary in api.list_cache.first_listing():
             if (summary.name, summary.type, summary.content) != (inputs["name"], inputs["type"], inputs["content"]):
                 continue
             template = api.get(summary.template_code)
-            if template is not None and (template.remark, template.intl_type) == wanted:
+            exact = template is not None and (template.remark, template.intl_type) == wanted
+            if exact and api.list_cache.claim(summary.template_code):
                 return template
         return None
 
@@ -152,7 +154,7 @@ class MessageTemplateArgs:
 
 
 class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTemplate"):
-    """An SMS template; ``status`` follows the review (reviewing, approved, rejected)."""
+    """An SMS template; ``status`` follows the review (UnderReview, Approved, Rejected, Cancelled, Unknown)."""
 
     name: pulumi.Output[str]
     type: pulumi.Output[str]
@@ -161,7 +163,8 @@ class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTem
     intl_type: pulumi.Output[int | None]
     template_code: pulumi.Output[str]
     status: pulumi.Output[str]
-    reject_reason: pulumi.Output[str | None]
+    approved: pulumi.Output[bool]
+    status_reason: pulumi.Output[str | None]
 
     def __init__(self, resource_name: str, args: MessageTemplateArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip

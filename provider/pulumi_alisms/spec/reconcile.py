@@ -55,6 +55,7 @@ from pulumi_alisms.resources.sender_id import LOCAL_FIELDS as SENDER_LOCAL_FIELD
 from pulumi_alisms.resources.sender_id import SenderIdProvider
 from pulumi_alisms.resources.suspension_threshold import LIMIT_FIELDS, SuspensionThresholdProvider
 from pulumi_alisms.rules.limits import DEFAULT_FREQUENCY, BizType
+from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.spec.models import AccountSpec, SenderIdSpec
 
 Action = Literal["create", "update", "replace", "delete"]
@@ -477,8 +478,8 @@ def _template_change(
     if change is None:
         return None
     if change.action == "update":  # only a rejected template updates in place
-        note = f"rejected ({found.reject_reason or 'no reason given'}): amended and resubmitted for review"
-    elif found.status == "rejected":
+        note = f"rejected ({found.status_reason or 'no reason given'}): amended and resubmitted for review"
+    elif found.status == ReviewStatus.REJECTED:
         note = "type and intl_type cannot be amended: a new template is submitted for review"
     else:
         note = "Alibaba Cloud amends only rejected templates: a new one is submitted for review"
@@ -488,7 +489,7 @@ def _template_change(
 def _deleted_template(template: TemplateSummary) -> Change:
     notes = (
         ("under review: Alibaba Cloud deletes a template only once its review ends",)
-        if template.status == "reviewing"
+        if template.status == ReviewStatus.UNDER_REVIEW
         else ()
     )
     return Change("delete", "template", None, template.template_code, template.name, template.status, (), notes)
