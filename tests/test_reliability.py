@@ -350,13 +350,13 @@ CREATED: dict[str, Callable[[AccountClient], list[str]]] = {
 
 
 @pytest.mark.parametrize("action", list(CREATED))
-def test_a_create_whose_answer_was_lost_is_found_not_repeated(review_store: Store, action: str) -> None:
-    app = LoseFirstAnswer(EmulatorApp(review_store), action)
+def test_a_create_whose_answer_was_lost_is_found_not_repeated(store: Store, action: str) -> None:
+    app = LoseFirstAnswer(EmulatorApp(store), action)
     account = AccountClient(RpcClient("http://embedded.alisms", DEV_KEY, transport=httpx.WSGITransport(app=app),
                                       retry=FAST_RETRY))  # fmt: skip
     created = WRITES[action](account)
     assert app.lost
-    assert admin.stats(review_store)[action] == 1  # the look-up found the write: it was not sent again
+    assert admin.stats(store)[action] == 1  # the look-up found the write: it was not sent again
     assert CREATED[action](account) == [str(created)]
     account.close()
 
