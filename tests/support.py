@@ -15,7 +15,7 @@ import pulumi
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import wait_for_rpcs
 
-from pulumi_alisms.api.client import RetryPolicy
+from pulumi_alisms.api.config import RetryPolicy
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.testing import ProviderHost
