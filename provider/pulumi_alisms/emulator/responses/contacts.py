@@ -64,13 +64,7 @@ def query_contacts_list(ctx: Context) -> dict[str, Any]:
 
 def delete_contacts(ctx: Context) -> dict[str, Any]:
     """Delete the contacts listed in ``Ids`` (comma-separated); nothing is deleted if one is unknown."""
-    ids: list[int] = []
-    for part in ctx.params.required_text("Ids").split(","):
-        text = part.strip()
-        if not text.isdigit():
-            raise invalid("Ids", f"must be comma-separated contact ids, got {text[:20]!r}")
-        ids.append(int(text))
-    ContactsBackend(ctx).delete(ids)
+    ContactsBackend(ctx).delete(list(dict.fromkeys(ctx.params.integer_list("Ids"))))
     return {"Result": True}
 
 
