@@ -20,36 +20,17 @@ from pulumi_alisms.resources.alert_contact import AlertContactProvider
 from pulumi_alisms.resources.message_template import MessageTemplateProvider
 from pulumi_alisms.resources.sender_id import SenderIdProvider
 from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
+from support import sender_inputs, start_host
 
 SENDERS = 100
 TEMPLATES = 60  # two pages of QuerySmsTemplateList
 CONTACTS = 5
 
 
-def sender_inputs(index: int) -> dict[str, Any]:
-    return {"country": "MY", "sender_id": f"ACME{index:04d}", "company_name": "Acme Pay Ltd",
-            "website": "https://acme.example", "use_case": "otp",
-            "sample_templates": [f"Your Acme code is ${{code}} ({index})."]}  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
-
-
-@pytest.fixture(scope="module")
-def store(workdir: Path) -> Store:
-    created = Store(workdir / "account.db")
-    admin.set_review_speed(created, "instant")
-    return created
-
-
-@pytest.fixture(scope="module")
-def live(store: Store) -> Iterator[AccountClient]:
-    """Our client on the same account, uncached, for seeding and out-of-band changes."""
-    client = open_account(AccountSettings(state_file=store.path))
-    yield client
-    client.close()
+def store(module_store: Store) -> Store:
+    """The module's account: every test here reads the same seeded objects."""
+    return module_store
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +41,9 @@ def senders(live: AccountClient) -> dict[str, dict[str, Any]]:
     return {item.registration_id: sender_inputs(int(item.sender_id[4:])) for item in live.sender_ids.list_all()}
 
 
-def start_host(workdir: Path, store: Store, **env: str) -> ProviderHost:
-    """A provider host (one engine run) on the embedded account of ``store``."""
-    host = ProviderHost(str(workdir), env=env)
-    host.configure({"alisms:endpoint": "embedded", "alisms:stateFile": store.path})
-    return host
-
-
 @pytest.fixture
 def host(workdir: Path, store: Store) -> Iterator[ProviderHost]:
-    """A fresh provider host (one engine run) with the default cache."""
+    """A fresh provider host (one engine run) with the default cache, rather than the module's one."""
     started = start_host(workdir, store)
     yield started
     started.close()
@@ -101,7 +75,7 @@ def test_refresh_of_100_sender_ids_is_one_list_call_and_matches_direct_gets(
 ) -> None:
     outputs = {}
     for env, expected in (({}, (1, 0)), ({LIST_CACHE_SECONDS_ENV: "0"}, (0, SENDERS))):
-        host = start_host(workdir, store, **env)
+        host = start_host(workdir, store, env)
         try:
             admin.reset_stats(store)
             outputs[bool(env)] = refresh_all(ResourceDriver(host, "SenderId", SenderIdProvider()), senders)

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_clean_error, run_cli
 from pulumi_alisms.api.config import (
     LIST_CACHE_SECONDS_ENV,
     RETRY_MAX_ATTEMPTS_ENV,
@@ -13,6 +12,7 @@ from pulumi_alisms.api.config import (
     RetryPolicy,
 )
 from pulumi_alisms.errors import ConfigurationError
+from support import assert_clean_error, run_cli
 
 
 def test_alibaba_endpoint_follows_the_region() -> None:

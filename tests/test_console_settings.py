@@ -13,7 +13,6 @@ from alibabacloud_dysms20170620 import models as sdk
 from alibabacloud_dysms20170620.client import Client as SdkClient
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from conftest import FAST_RETRY, sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.contacts import ContactsApi
@@ -28,6 +27,7 @@ from pulumi_alisms.emulator.backends import contacts as contacts_backend
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
+from support import FAST_RETRY, sdk_config
 
 PHONE = "+6591234567"
 EMAIL = "sre@example.com"

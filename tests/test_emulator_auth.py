@@ -13,7 +13,6 @@ from alibabacloud_dysms20170620 import models as dysms_models
 from alibabacloud_dysms20170620.client import Client as DysmsClient
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from conftest import sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.signing import Credentials, authorization
@@ -21,6 +20,7 @@ from pulumi_alisms.api.thresholds import ThresholdsApi, WarningThreshold
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
+from support import sdk_config
 
 OTP = "Your verification code is ${code}."
 

@@ -19,7 +19,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import alisms_command, assert_clean_error, run_cli
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.client import RetryPolicy, RpcClient
 from pulumi_alisms.api.config import AccountSettings
@@ -28,6 +27,7 @@ from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
+from support import alisms_command, assert_clean_error, run_cli
 
 CONSOLE_VERSION = "2017-06-20"
 NO_RETRY = RetryPolicy(max_attempts=1)

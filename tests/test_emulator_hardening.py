@@ -17,7 +17,6 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import assert_clean_error, run_cli, serve_cli_emulator
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.contacts import ContactsApi
 from pulumi_alisms.api.signing import Credentials
@@ -32,6 +31,7 @@ from pulumi_alisms.emulator.app import (
 )
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import StateFileError, Store
+from support import assert_clean_error, run_cli, serve_cli_emulator
 
 # An ACS3 Authorization header with a signature that cannot match.
 BOGUS_ACS3 = "ACS3-HMAC-SHA256 Credential=alisms-dev,SignedHeaders=host;x-acs-date;x-acs-signature-nonce,Signature=00"

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import assert_clean_error, run_cli
 from pulumi_alisms.api.account import open_account
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.config import AccountSettings
@@ -20,6 +19,7 @@ from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET,
 from pulumi_alisms.emulator.routes import ROUTES
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
+from support import assert_clean_error, run_cli
 
 OPERATIONS = sorted(ROUTES)
 PARAMETER_NAMES = sorted(

@@ -18,7 +18,6 @@ from alibabacloud_dysms20170620.client import Client as ConsoleSdkClient
 from alibabacloud_dysmsapi20170525 import models as template_sdk
 from alibabacloud_dysmsapi20170525.client import Client as TemplateSdkClient
 
-from conftest import run_cli, sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.fraud import FraudLimits
 from pulumi_alisms.api.frequency import FrequencyLimit
@@ -37,6 +36,7 @@ from pulumi_alisms.spec.export import export_account, slug
 from pulumi_alisms.spec.live import read_account
 from pulumi_alisms.spec.models import AccountSpec
 from pulumi_alisms.spec.pairing import pair_entries
+from support import run_cli, sdk_config
 
 CREDENTIALS = {
     "ALIBABA_CLOUD_ACCESS_KEY_ID": DEV_ACCESS_KEY_ID,

@@ -24,7 +24,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from conftest import FAST_RETRY, serve_cli_emulator
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.config import RETRY_MAX_ATTEMPTS_ENV, RETRY_MAX_SECONDS_ENV, AccountSettings, RetryPolicy
@@ -43,23 +42,9 @@ from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitInput
 from pulumi_alisms.resources.sender_id import SenderIdInputs, SenderIdProvider
 from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdInputs, SuspensionThresholdProvider
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
+from support import FAST_RETRY, sender_inputs, serve_cli_emulator, start_host
 
-# Countries that register SenderIDs online without documents (rules.countries).
-NO_DOCUMENT_COUNTRIES = ("MY", "KW", "NG", "KE", "TZ", "UG", "BH", "LB", "MA", "DZ", "TN", "MM", "LA", "NP")
 TYPES = ("SenderId", "MessageTemplate", "AlertContact")
-
-
-def host_config(url: str) -> dict[str, str]:
-    """The stack config of a provider that talks to the standalone emulator at ``url``."""
-    return {"alisms:endpoint": url, "alisms:accessKeyId": DEV_ACCESS_KEY_ID,
-            "alisms:accessKeySecret": DEV_ACCESS_KEY_SECRET}  # fmt: skip
-
-
-def sender_inputs(index: int) -> dict[str, Any]:
-    """A SenderID that the carrier approves, in a country that needs no documents."""
-    return {"country": NO_DOCUMENT_COUNTRIES[index % len(NO_DOCUMENT_COUNTRIES)], "sender_id": f"ACME{index:04d}",
-            "company_name": "Acme Pay Ltd", "website": "https://acme.example", "use_case": "otp",
-            "sample_templates": [f"Your Acme code is ${{code}} ({index})."]}  # fmt: skip
 
 
 def template_inputs(index: int) -> dict[str, Any]:
@@ -80,21 +65,6 @@ INPUTS: dict[str, Callable[[int], dict[str, Any]]] = {
     "MessageTemplate": template_inputs,
     "AlertContact": contact_inputs,
 }
-
-
-@pytest.fixture
-def review_store(tmp_path: Path) -> Store:
-    """An account database with instant review."""
-    created = Store(tmp_path / "account.db")
-    created.set_setting("review_speed", "instant")
-    return created
-
-
-def start_host(cwd: Path, url: str, env: dict[str, str] | None = None) -> ProviderHost:
-    """A provider host (one engine run) configured for the emulator at ``url``."""
-    host = ProviderHost(str(cwd), env=env)
-    host.configure(host_config(url))
-    return host
 
 
 def live_account(url: str) -> AccountClient:
@@ -156,8 +126,8 @@ def plan(count: int) -> list[tuple[str, str, dict[str, Any]]]:
     return [(kinds[i % 3], f"r{i}", INPUTS[kinds[i % 3]](i)) for i in range(count)]
 
 
-def test_200_creates_under_faults_each_land_exactly_once(tmp_path: Path, review_store: Store) -> None:
-    app = EmulatorApp(review_store, faults=FAULTS)
+def test_200_creates_under_faults_each_land_exactly_once(tmp_path: Path, store: Store) -> None:
+    app = EmulatorApp(store, faults=FAULTS)
     server = EmulatorServer(app).start()
     host = start_host(tmp_path, server.url, GENEROUS_BUDGET)
     try:
@@ -204,9 +174,9 @@ class HoldFirstAnswer:
 
 
 @pytest.mark.parametrize("type_name", TYPES)
-def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path: Path, review_store: Store,
+def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path: Path, store: Store,
                                                                          type_name: str) -> None:  # fmt: skip
-    app = HoldFirstAnswer(EmulatorApp(review_store), CREATE_ACTIONS[type_name])
+    app = HoldFirstAnswer(EmulatorApp(store), CREATE_ACTIONS[type_name])
     server = EmulatorServer(app).start()  # type: ignore[arg-type]  # any WSGI app serves
     inputs = INPUTS[type_name](1)
     crashed = start_host(tmp_path, server.url)
@@ -243,8 +213,8 @@ def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path
         server.close()
 
 
-def test_create_adopts_a_console_object_only_when_it_is_the_declared_one(tmp_path: Path, review_store: Store) -> None:
-    server = EmulatorServer(EmulatorApp(review_store)).start()
+def test_create_adopts_a_console_object_only_when_it_is_the_declared_one(tmp_path: Path, store: Store) -> None:
+    server = EmulatorServer(EmulatorApp(store)).start()
     live = live_account(server.url)
     contact, template = contact_inputs(5), template_inputs(5)
     console_contact = live.contacts.save(name=contact["name"], phone=contact["phone"], email=contact["email"],
@@ -380,13 +350,13 @@ CREATED: dict[str, Callable[[AccountClient], list[str]]] = {
 
 
 @pytest.mark.parametrize("action", list(CREATED))
-def test_a_create_whose_answer_was_lost_is_found_not_repeated(review_store: Store, action: str) -> None:
-    app = LoseFirstAnswer(EmulatorApp(review_store), action)
+def test_a_create_whose_answer_was_lost_is_found_not_repeated(store: Store, action: str) -> None:
+    app = LoseFirstAnswer(EmulatorApp(store), action)
     account = AccountClient(RpcClient("http://embedded.alisms", DEV_KEY, transport=httpx.WSGITransport(app=app),
                                       retry=FAST_RETRY))  # fmt: skip
     created = WRITES[action](account)
     assert app.lost
-    assert admin.stats(review_store)[action] == 1  # the look-up found the write: it was not sent again
+    assert admin.stats(store)[action] == 1  # the look-up found the write: it was not sent again
     assert CREATED[action](account) == [str(created)]
     account.close()
 
@@ -417,20 +387,10 @@ documents = st.lists(st.fixed_dictionaries({"type": st.sampled_from(["business_l
                      min_size=1, max_size=2)  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def check_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProviderHost]:
-    """One provider host on an embedded account, for check calls only."""
-    workdir = tmp_path_factory.mktemp("fuzz")
-    host = ProviderHost(str(workdir))
-    host.configure({"alisms:endpoint": "embedded", "alisms:stateFile": str(workdir / "account.db")})
-    yield host
-    host.close()
-
-
 @pytest.mark.parametrize("type_name", list(VALID))
-def test_check_of_arbitrary_inputs_answers_with_named_failures(check_host: ProviderHost, type_name: str) -> None:
+def test_check_of_arbitrary_inputs_answers_with_named_failures(host: ProviderHost, type_name: str) -> None:
     provider, model, valid = VALID[type_name]
-    driver = ResourceDriver(check_host, type_name, provider())
+    driver = ResourceDriver(host, type_name, provider())
     keys = st.sampled_from([*model.model_fields, "bogus", "sender-id", "Name"])
     changes = st.dictionaries(keys, st.one_of(values, documents), max_size=4)
 

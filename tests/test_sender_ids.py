@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import FAST_RETRY
 from pulumi_alisms.api.account import EMBEDDED_BASE_URL, AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.sender_ids import DocumentUpload, Registration, SenderIdsApi
@@ -25,6 +24,7 @@ from pulumi_alisms.emulator.params import Params
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES
+from support import FAST_RETRY
 
 DAY = 86_400.0
 SAMPLES = ["Your Acme code is ${code}. It expires in 5 minutes."]

@@ -8,7 +8,6 @@ from alibabacloud_dysmsapi20180501.client import Client as SdkClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.api.thresholds import WarningThreshold
@@ -19,6 +18,7 @@ from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.countries import ISO_COUNTRY_CODES, country_rules
 from pulumi_alisms.rules.phone_numbers import CALLING_CODES, COUNTRY_NAMES, parse_phone_number
+from support import sdk_config
 
 UK = "447700900123"  # no SenderID registration needed
 UK_OTHER = "447700900456"

@@ -10,7 +10,6 @@ import pytest
 from alibabacloud_dysmsapi20170525 import models as sdk
 from alibabacloud_dysmsapi20170525.client import Client as SdkClient
 
-from conftest import FAST_RETRY, sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.signing import Credentials
@@ -21,6 +20,7 @@ from pulumi_alisms.emulator.faults import FaultConfig
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
+from support import FAST_RETRY, sdk_config
 
 OTP = "Your verification code is ${code}. It expires in 5 minutes."
 SHORTENED = "Track your parcel at https://bit.ly/3xYz and reply STOP to opt out."

@@ -15,8 +15,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import struct_pb2
-from pulumi.dynamic import ResourceProvider
-from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.dynamic import ResourceProvider, dynamic
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
@@ -108,7 +107,8 @@ class ResourceDriver:
     provider: Any
 
     def __post_init__(self) -> None:
-        self.serialized_provider = serialize_provider(self.provider)
+        # Looked up at each call, as dynamic.Resource does, so that pulumi_alisms' SDK work-around applies.
+        self.serialized_provider = dynamic.serialize_provider(self.provider)
 
     def urn(self, name: str) -> str:
         """The URN the engine would give a resource of this type."""

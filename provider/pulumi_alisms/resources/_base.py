@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.inputs.diff import Diff
+from pulumi_alisms.resources import _sdk_workarounds  # noqa: F401  (installed on import)
 from pulumi_alisms.rules import Problem
 
 PROVIDER_KEY = "__provider"
