@@ -32,8 +32,7 @@ from typing import Any
 import pulumi_alisms.emulator.admin as admin
 from pulumi_alisms import AlertContactProvider, MessageTemplateProvider, SenderIdProvider
 from pulumi_alisms.api.account import AccountClient, open_account
-from pulumi_alisms.api.cache import ENV_MAX_AGE
-from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.config import LIST_CACHE_SECONDS_ENV, AccountSettings
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
@@ -191,7 +190,7 @@ def refresh_once(run: Run, store: Store, config: Mapping[str, str], states: Mapp
                  cache: bool, parallel: int = ENGINE_PARALLELISM, kind: str = "SenderId") -> Refresh:  # fmt: skip
     """One engine run's refresh: a fresh provider host, Configure, then Read of every object, ``parallel`` at a
     time. The wall time runs from the first Read to the last, so it includes the host's first-call start-up."""
-    host = ProviderHost(str(run.workdir), env={} if cache else {ENV_MAX_AGE: "0"})
+    host = ProviderHost(str(run.workdir), env={} if cache else {LIST_CACHE_SECONDS_ENV: "0"})
     try:
         host.configure(dict(config))
         driver = ResourceDriver(host, kind, PROVIDERS[kind]())

@@ -167,7 +167,7 @@ def updated_inputs(resource: Managed, rng: random.Random) -> dict[str, Any] | No
     if resource.type_name == "SenderId":
         return None if status == "Approved" else {**resource.inputs, "company_name": f"Soak {rng.randint(1, 999)} Ltd"}
     if resource.type_name == "MessageTemplate":
-        if status != "rejected":  # Alibaba amends only templates that failed review
+        if status != "Rejected":  # Alibaba amends only templates that failed review
             return None
         return {**resource.inputs, "content": f"{resource.inputs['name']} v{rng.randint(1, 999)}: code ${{code}}."}
     alerts = sorted(set(resource.inputs["alerts"]) ^ {"review_results"})
@@ -258,7 +258,7 @@ class Soak:
         return True
 
     def delete(self, rng: random.Random) -> bool:
-        resource = self.ledger.claim(rng, lambda m: m.doomed or m.state.get("status") != "reviewing")
+        resource = self.ledger.claim(rng, lambda m: m.doomed or m.state.get("status") != "UnderReview")
         if resource is None:
             return False
         try:
@@ -293,7 +293,7 @@ class Soak:
 
     def decide(self, rng: random.Random) -> bool:
         waiting = [m for m in list(self.ledger.managed.values())
-                   if m.state.get("status") in ("Submitted", "UnderReview", "reviewing")]  # fmt: skip
+                   if m.state.get("status") in ("Submitted", "UnderReview")]  # fmt: skip
         if not waiting:
             return False
         chosen = rng.choice(waiting)

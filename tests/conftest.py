@@ -1,22 +1,18 @@
-"""Shared fixtures: a state file, the embedded account, and a standalone emulator on a free loopback port."""
+"""Shared fixtures: a state file, the embedded account, a standalone emulator on a free loopback port, and one
+account and provider host per test module. Helpers that are not fixtures live in support.py."""
 
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pulumi_alisms.api.account import AccountClient, open_account
-from pulumi_alisms.api.client import RetryPolicy
 from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
-
-FAST_RETRY = RetryPolicy(max_attempts=8, base_delay=0.001, max_delay=0.01, max_total_seconds=10)
+from pulumi_alisms.testing import ProviderHost
+from support import FAST_RETRY, start_host
 
 
 @pytest.fixture
@@ -62,49 +58,31 @@ def remote_account(emulator: EmulatorServer) -> Iterator[AccountClient]:
     client.close()
 
 
-def sdk_config(url: str, secret: str = DEV_ACCESS_KEY_SECRET) -> object:
-    """An official-SDK ``Config`` pointed at a standalone emulator with the development key pair."""
-    from alibabacloud_tea_openapi.models import Config
-
-    host = url.removeprefix("http://")
-    return Config(access_key_id=DEV_ACCESS_KEY_ID, access_key_secret=secret, endpoint=host, protocol="http")
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """One project directory per test module: the provider hosts' working directory."""
+    return tmp_path_factory.mktemp(request.module.__name__)
 
 
-def alisms_command() -> list[str]:
-    """The installed console script, else the module."""
-    script = shutil.which("alisms") or str(Path(sys.executable).parent / "alisms")
-    return [script] if Path(script).exists() else [sys.executable, "-m", "pulumi_alisms.cli.main"]
+@pytest.fixture(scope="module")
+def module_store(workdir: Path) -> Store:
+    """One account database per test module, where a Pulumi project keeps it, with instant review."""
+    created = Store(workdir / ".alisms" / "account.db")
+    created.set_setting("review_speed", "instant")
+    return created
 
 
-def run_cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``alisms ...`` to completion."""
-    return subprocess.run(
-        [*alisms_command(), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
+@pytest.fixture(scope="module")
+def live(module_store: Store) -> Iterator[AccountClient]:
+    """Our client on the module's account, to seed it, change it out of band and observe the provider's effects."""
+    client = open_account(AccountSettings(state_file=module_store.path))
+    yield client
+    client.close()
 
 
-def assert_clean_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
-    """Exit 1 with one ``alisms: error:`` line on stderr that says what is wrong; no traceback."""
-    assert result.returncode == 1, result
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("alisms: error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
-
-
-def serve_cli_emulator(state_file: Path, *flags: str) -> tuple[subprocess.Popen[str], str]:
-    """``alisms emulator serve`` on a free loopback port as a child process, and its URL."""
-    server = subprocess.Popen(
-        [*alisms_command(), "emulator", "serve", "--port", "0", "--state-file",
-         str(state_file), *flags],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert server.stdout is not None
-    banner = server.stdout.readline()  # "alisms emulator listening on http://127.0.0.1:PORT"
-    assert " listening on " in banner, server.communicate(timeout=10)
-    return server, banner.split(" on ")[1].strip()
+@pytest.fixture(scope="module")
+def host(workdir: Path, module_store: Store) -> Iterator[ProviderHost]:
+    """One provider host for the whole module, on the module's account."""
+    started = start_host(workdir, module_store)
+    yield started
+    started.close()

@@ -11,44 +11,26 @@ from typing import Any
 
 import pytest
 
-from pulumi_alisms import AlertContactProvider, MessageTemplateProvider, SenderIdProvider
 from pulumi_alisms.api.account import AccountClient, open_account
-from pulumi_alisms.api.cache import ENV_MAX_AGE, ListCache, max_age_from_env
-from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.cache import ListCache
+from pulumi_alisms.api.config import LIST_CACHE_SECONDS_ENV, AccountSettings
 from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.store import Store
-from pulumi_alisms.errors import ConfigurationError
+from pulumi_alisms.resources.alert_contact import AlertContactProvider
+from pulumi_alisms.resources.message_template import MessageTemplateProvider
+from pulumi_alisms.resources.sender_id import SenderIdProvider
 from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
+from support import sender_inputs, start_host
 
 SENDERS = 100
 TEMPLATES = 60  # two pages of QuerySmsTemplateList
 CONTACTS = 5
 
 
-def sender_inputs(index: int) -> dict[str, Any]:
-    return {"country": "MY", "sender_id": f"ACME{index:04d}", "company_name": "Acme Pay Ltd",
-            "website": "https://acme.example", "use_case": "otp",
-            "sample_templates": [f"Your Acme code is ${{code}} ({index})."]}  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
-
-
-@pytest.fixture(scope="module")
-def store(workdir: Path) -> Store:
-    created = Store(workdir / "account.db")
-    admin.set_review_speed(created, "instant")
-    return created
-
-
-@pytest.fixture(scope="module")
-def live(store: Store) -> Iterator[AccountClient]:
-    """Our client on the same account, uncached, for seeding and out-of-band changes."""
-    client = open_account(AccountSettings(state_file=store.path))
-    yield client
-    client.close()
+def store(module_store: Store) -> Store:
+    """The module's account: every test here reads the same seeded objects."""
+    return module_store
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +41,9 @@ def senders(live: AccountClient) -> dict[str, dict[str, Any]]:
     return {item.registration_id: sender_inputs(int(item.sender_id[4:])) for item in live.sender_ids.list_all()}
 
 
-def start_host(workdir: Path, store: Store, **env: str) -> ProviderHost:
-    """A provider host (one engine run) on the embedded account of ``store``."""
-    host = ProviderHost(str(workdir), env=env)
-    host.configure({"alisms:endpoint": "embedded", "alisms:stateFile": store.path})
-    return host
-
-
 @pytest.fixture
 def host(workdir: Path, store: Store) -> Iterator[ProviderHost]:
-    """A fresh provider host (one engine run) with the default cache."""
+    """A fresh provider host (one engine run) with the default cache, rather than the module's one."""
     started = start_host(workdir, store)
     yield started
     started.close()
@@ -99,8 +74,8 @@ def test_refresh_of_100_sender_ids_is_one_list_call_and_matches_direct_gets(
     workdir: Path, store: Store, senders: dict[str, dict[str, Any]]
 ) -> None:
     outputs = {}
-    for env, expected in (({}, (1, 0)), ({ENV_MAX_AGE: "0"}, (0, SENDERS))):
-        host = start_host(workdir, store, **env)
+    for env, expected in (({}, (1, 0)), ({LIST_CACHE_SECONDS_ENV: "0"}, (0, SENDERS))):
+        host = start_host(workdir, store, env)
         try:
             admin.reset_stats(store)
             outputs[bool(env)] = refresh_all(ResourceDriver(host, "SenderId", SenderIdProvider()), senders)
@@ -122,7 +97,7 @@ def test_templates_refresh_lists_and_gets_only_what_may_have_changed(
                   "content": f"Your code {index} is ${{code}}.", "remark": f"login {index}"}  # fmt: skip
         id_, state = templates.up(f"t{index}", inputs)
         states[id_] = without(state)
-    assert {state["status"] for state in states.values()} == {"approved"}
+    assert {state["status"] for state in states.values()} == {"Approved"}
     changed = next(iter(states))
     admin.reject(store, changed, "Unclear use")  # out of band: the list shows it, and it may be amended now
 
@@ -133,7 +108,8 @@ def test_templates_refresh_lists_and_gets_only_what_may_have_changed(
     finally:
         second_run.close()
     assert calls(store, "QuerySmsTemplateList", "GetSmsTemplate") == {"QuerySmsTemplateList": 2, "GetSmsTemplate": 1}
-    assert refreshed[changed] == {**states[changed], "status": "rejected", "reject_reason": "Unclear use"}
+    assert refreshed[changed] == {**states[changed], "status": "Rejected", "approved": False,
+                                  "status_reason": "Unclear use"}  # fmt: skip
     assert {id_: refreshed[id_] for id_ in states if id_ != changed} == {
         id_: state for id_, state in states.items() if id_ != changed
     }  # remark and intl_type carried over exactly for unchanged approved templates
@@ -238,11 +214,11 @@ def in_thread(function: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]
     return thread, result
 
 
-def test_concurrent_gets_wait_for_one_listing() -> None:
+def test_concurrent_takes_wait_for_one_listing() -> None:
     listing = Listing({f"k{i}": i for i in range(50)})
     listing.release.clear()
     cache = ListCache(listing, max_age=30)
-    threads = [in_thread(lambda key=key: cache.get(key)) for key in listing.entries]
+    threads = [in_thread(lambda key=key: cache.take(key)) for key in listing.entries]
     assert listing.started.wait(10)
     listing.release.set()
     for thread, _ in threads:
@@ -255,39 +231,57 @@ def test_a_write_during_a_listing_discards_it() -> None:
     listing = Listing({"a": 1, "b": 2})
     listing.release.clear()
     cache = ListCache(listing, max_age=30)
-    thread, result = in_thread(lambda: cache.get("a"))
+    thread, result = in_thread(lambda: cache.take("a"))
     assert listing.started.wait(10)
     listing.entries["b"] = 3
     cache.invalidate()  # the write landed while the old listing was running
     listing.release.set()
     thread.join(10)
     assert result == [1]  # the overlapping read may see the old value
-    assert cache.get("b") == 3 and listing.calls == 2  # later reads do not
+    assert cache.take("b") == 3 and listing.calls == 2  # later reads do not
 
 
 def test_age_limit_misses_and_failures() -> None:
     now = [0.0]
     listing = Listing({"a": 1, "b": 2, "c": 3})
     cache = ListCache(listing, max_age=30, clock=lambda: now[0])
-    assert (cache.get("a"), cache.get("missing"), cache.get("a")) == (1, None, None)  # each entry answers once
+    assert (cache.take("a"), cache.take("missing"), cache.take("a")) == (1, None, None)  # each entry answers once
     now[0] = 29.0
-    assert cache.get("b") == 2 and listing.calls == 1
+    assert cache.take("b") == 2 and listing.calls == 1
     now[0] = 30.0
-    assert cache.get("c") == 3 and listing.calls == 2
+    assert cache.take("c") == 3 and listing.calls == 2
 
     def failing() -> dict[str, int]:
         raise RuntimeError("Forbidden.RAM")
 
     broken: ListCache[str, int] = ListCache(failing, max_age=30)
-    assert broken.get("a") is None  # the caller falls back to a direct get
+    assert broken.take("a") is None  # the caller falls back to a direct get
 
 
-def test_max_age_from_the_environment() -> None:
-    assert max_age_from_env({}) == 30.0
-    assert max_age_from_env({ENV_MAX_AGE: "0"}) == 0.0
-    assert max_age_from_env({ENV_MAX_AGE: " 2.5 "}) == 2.5
-    disabled = ListCache(Listing({"a": 1}), max_age=0)
-    assert disabled.get("a") is None
-    for bad in ("-1", "soon", "nan", "inf"):
-        with pytest.raises(ConfigurationError, match=ENV_MAX_AGE):
-            max_age_from_env({ENV_MAX_AGE: bad})
+def test_lookup_takes_from_the_snapshot_and_gets_on_a_miss() -> None:
+    listing = Listing({"a": 1, "b": 2})
+    gets: list[str] = []
+
+    def get(key: str) -> int | None:
+        gets.append(key)
+        return {"a": 10, "b": 20}.get(key)
+
+    cache = ListCache(listing, max_age=30)
+    assert [cache.lookup(key, get) for key in ("a", "a", "missing")] == [1, 10, None]
+    assert gets == ["a", "missing"]  # the second read of `a` asks the service
+    assert cache.lookup("b", get, lambda listed: None) == 20  # the listed entry is not exact enough: a direct get
+    assert ListCache(listing, max_age=0).lookup("a", get) == 10  # disabled: every read is a direct get
+
+
+def test_first_listing_is_listed_once_and_each_entry_is_claimed_once() -> None:
+    listing = Listing({"a": 1, "b": 2})
+    cache = ListCache(listing, max_age=0)  # the snapshot's age limit does not apply to the first listing
+    assert cache.first_listing() == [1, 2]
+    listing.entries["c"] = 3
+    cache.invalidate()  # a write through the process
+    assert cache.first_listing() == [1, 2] and listing.calls == 1
+    claims = [in_thread(lambda: cache.claim("a")) for _ in range(8)]
+    for thread, _ in claims:
+        thread.join(10)
+    assert sorted(result[0] for _, result in claims) == [False] * 7 + [True]  # two creates never adopt one object
+    assert (cache.first_listing(), cache.claim("c")) == ([2], False)

@@ -1,9 +1,18 @@
-"""Which account the provider talks to: endpoint names, regions, credentials."""
+"""Which account the provider talks to and how: endpoint names, regions, credentials, retry budget, list cache."""
+
+from pathlib import Path
 
 import pytest
 
-from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.config import (
+    LIST_CACHE_SECONDS_ENV,
+    RETRY_MAX_ATTEMPTS_ENV,
+    RETRY_MAX_SECONDS_ENV,
+    AccountSettings,
+    RetryPolicy,
+)
 from pulumi_alisms.errors import ConfigurationError
+from support import assert_clean_error, run_cli
 
 
 def test_alibaba_endpoint_follows_the_region() -> None:
@@ -22,3 +31,28 @@ def test_stack_config_wins_over_the_environment_and_secrets_stay_out_of_repr() -
     assert "env-secret-value" not in repr(settings)
     with pytest.raises(ConfigurationError, match="needs credentials"):
         AccountSettings(endpoint="alibaba").credentials()
+
+
+def test_retry_budget_and_list_cache_age_come_from_the_environment() -> None:
+    assert AccountSettings.resolve({}, env={}) == AccountSettings()
+    assert (AccountSettings().retry, AccountSettings().list_cache_seconds) == (RetryPolicy(), 30.0)
+    env = {RETRY_MAX_ATTEMPTS_ENV: "3", RETRY_MAX_SECONDS_ENV: "2.5", LIST_CACHE_SECONDS_ENV: " 0 "}
+    settings = AccountSettings.resolve({}, env=env)
+    assert settings.retry == RetryPolicy(max_attempts=3, max_total_seconds=2.5)
+    assert settings.list_cache_seconds == 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [(RETRY_MAX_ATTEMPTS_ENV, "abc"), (RETRY_MAX_ATTEMPTS_ENV, "0"), (RETRY_MAX_ATTEMPTS_ENV, "2.5"),
+     (RETRY_MAX_SECONDS_ENV, "soon"), (RETRY_MAX_SECONDS_ENV, "-1"), (RETRY_MAX_SECONDS_ENV, "0"),
+     (LIST_CACHE_SECONDS_ENV, "-1"), (LIST_CACHE_SECONDS_ENV, "nan"), (LIST_CACHE_SECONDS_ENV, "inf")],
+)  # fmt: skip
+def test_a_bad_setting_in_the_environment_is_a_configuration_error_naming_it(name: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"^{name} must be .*, got '{value}'$"):
+        AccountSettings.resolve({}, env={name: value})
+
+
+def test_the_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
+    result = run_cli("export", "--state-file", tmp_path / "account.db", env={RETRY_MAX_ATTEMPTS_ENV: "abc"})
+    assert_clean_error(result, f"{RETRY_MAX_ATTEMPTS_ENV} must be a positive integer, got 'abc'")

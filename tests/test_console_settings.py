@@ -13,7 +13,6 @@ from alibabacloud_dysms20170620 import models as sdk
 from alibabacloud_dysms20170620.client import Client as SdkClient
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from conftest import FAST_RETRY, sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.contacts import ContactsApi
@@ -22,12 +21,13 @@ from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.api.quota import PackageQuotaAlert
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.api.thresholds import WarningThreshold
-from pulumi_alisms.emulator import clock
-from pulumi_alisms.emulator import contacts as emulator_contacts
+from pulumi_alisms.emulator import admin, clock
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
+from pulumi_alisms.emulator.backends import contacts as contacts_backend
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
+from support import FAST_RETRY, sdk_config
 
 PHONE = "+6591234567"
 EMAIL = "sre@example.com"
@@ -49,13 +49,9 @@ def sdk_client(emulator: EmulatorServer) -> SdkClient:
 
 def last_code(store: Store, recipient: str) -> str:
     """The verification code most recently delivered to ``recipient`` (read from the outbox)."""
-    row = (
-        store.connection()
-        .execute("SELECT body FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1", (recipient,))
-        .fetchone()
-    )
-    assert row is not None, f"no message to {recipient}"
-    match = re.search(r"\b(\d{6})\b", row["body"])
+    bodies = [message["body"] for message in admin.outbox(store) if message["recipient"] == recipient]
+    assert bodies, f"no message to {recipient}"
+    match = re.search(r"\b(\d{6})\b", bodies[-1])
     assert match is not None
     return match.group(1)
 
@@ -150,8 +146,7 @@ def test_verification_round_trip(client: AccountClient, store: Store) -> None:
 def test_email_verification_and_changing_the_email_unverifies(account: AccountClient, store: Store) -> None:
     contact_id = account.contacts.save("Ops", PHONE, EMAIL, [])
     account.contacts.send_verification(EMAIL, "email")
-    channel = store.connection().execute("SELECT channel FROM outbox WHERE recipient = ?", (EMAIL,)).fetchone()
-    assert channel["channel"] == "email"
+    assert [message["channel"] for message in admin.outbox(store) if message["recipient"] == EMAIL] == ["email"]
     account.contacts.save("Ops", PHONE, EMAIL, [], contact_id=contact_id, verification_code=last_code(store, EMAIL))
     assert is_verified(account, contact_id) is True
 
@@ -171,7 +166,7 @@ def test_verification_code_expires_after_15_minutes(account: AccountClient, stor
 
 def test_only_the_latest_code_counts(account: AccountClient, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     codes = iter([111_111, 222_222])
-    monkeypatch.setattr(emulator_contacts.secrets, "randbelow", lambda _: next(codes))
+    monkeypatch.setattr(contacts_backend.secrets, "randbelow", lambda _: next(codes))
     contact_id = account.contacts.save("Ops", PHONE, EMAIL, [])
     account.contacts.send_verification(PHONE, "phone")
     account.contacts.send_verification(PHONE, "phone")

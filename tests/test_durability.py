@@ -5,11 +5,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from conftest import serve_cli_emulator
 from pulumi_alisms.api.client import RetryPolicy, RpcClient
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.errors import AliSmsApiError
+from support import serve_cli_emulator
 
 WRITERS = 6
 KILL_AFTER = 120  # acknowledged writes per round before the kill

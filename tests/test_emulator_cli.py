@@ -19,7 +19,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import alisms_command, assert_clean_error, run_cli
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.client import RetryPolicy, RpcClient
 from pulumi_alisms.api.config import AccountSettings
@@ -28,6 +27,7 @@ from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
+from support import alisms_command, assert_clean_error, run_cli
 
 CONSOLE_VERSION = "2017-06-20"
 NO_RETRY = RetryPolicy(max_attempts=1)
@@ -119,7 +119,7 @@ def template_review(account: AccountClient, code: str) -> tuple[str, str | None]
     """A template's status and rejection reason, as the client reads them."""
     template = account.templates.get(code)
     assert template is not None
-    return template.status, template.reject_reason
+    return template.status, template.status_reason
 
 
 def set_threshold(client: RpcClient, daily_halt: int) -> None:
@@ -246,7 +246,7 @@ def test_approve_and_reject_decide_pending_reviews_and_notify_review_contacts(
 ) -> None:
     account, registration_id, code = pending
     assert registration_review(account, registration_id)[0] in ("Submitted", "UnderReview")
-    assert template_review(account, code) == ("reviewing", None)
+    assert template_review(account, code) == ("UnderReview", None)
 
     approved = run_cli("emulator", "approve", registration_id, "--state-file", state_file)
     assert approved.returncode == 0, approved.stderr
@@ -257,7 +257,7 @@ def test_approve_and_reject_decide_pending_reviews_and_notify_review_contacts(
     assert f"rejected template {code} (Login code)" in rejected.stdout
 
     assert registration_review(account, registration_id) == ("Approved", None)
-    assert template_review(account, code) == ("rejected", reason)
+    assert template_review(account, code) == ("Rejected", reason)
 
     listed = run_cli("emulator", "outbox", "--output", "json", "--state-file", state_file)
     mails = json.loads(listed.stdout)
@@ -275,7 +275,7 @@ def test_a_decision_survives_the_automatic_review(pending: tuple[AccountClient, 
     assert run_cli("emulator", "approve", code, "--state-file", state_file).returncode == 0
     assert run_cli("emulator", "advance", "30d", "--state-file", state_file).returncode == 0
     assert registration_review(account, registration_id) == ("Rejected", reason)
-    assert template_review(account, code) == ("approved", None)
+    assert template_review(account, code) == ("Approved", None)
 
 
 def test_advance_moves_the_review_clock(pending: tuple[AccountClient, str, str], state_file: Path) -> None:
@@ -286,7 +286,7 @@ def test_advance_moves_the_review_clock(pending: tuple[AccountClient, str, str],
     printed = datetime.strptime(advanced.stdout.strip(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert abs((printed - before).total_seconds() - 5 * 86_400) < 60
     assert registration_review(account, registration_id) == ("Approved", None)
-    assert template_review(account, code) == ("approved", None)
+    assert template_review(account, code) == ("Approved", None)
 
 
 def test_outbox_text_is_an_aligned_table(pending: tuple[AccountClient, str, str], state_file: Path) -> None:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,7 +18,6 @@ from alibabacloud_dysms20170620.client import Client as ConsoleSdkClient
 from alibabacloud_dysmsapi20170525 import models as template_sdk
 from alibabacloud_dysmsapi20170525.client import Client as TemplateSdkClient
 
-from conftest import run_cli, sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.fraud import FraudLimits
 from pulumi_alisms.api.frequency import FrequencyLimit
@@ -26,11 +26,17 @@ from pulumi_alisms.emulator import admin, clock
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.inputs.message_template import MessageTemplateInputs
+from pulumi_alisms.inputs.sender_id import SenderIdEntry
+from pulumi_alisms.kinds import BY_SECTION
 from pulumi_alisms.spec import dump_account, load_account
+from pulumi_alisms.spec.changes import Change, plan
+from pulumi_alisms.spec.drift import drift as drift_report
 from pulumi_alisms.spec.export import export_account, slug
+from pulumi_alisms.spec.live import read_account
 from pulumi_alisms.spec.models import AccountSpec
-from pulumi_alisms.spec.reconcile import Change, plan, read_account
-from pulumi_alisms.spec.reconcile import drift as drift_report
+from pulumi_alisms.spec.pairing import pair_entries
+from support import run_cli, sdk_config
 
 CREDENTIALS = {
     "ALIBABA_CLOUD_ACCESS_KEY_ID": DEV_ACCESS_KEY_ID,
@@ -208,10 +214,46 @@ def by_key(changes: list[Change]) -> dict[str | None, Change]:
     return {change.key or change.id: change for change in changes}
 
 
+def test_templates_pair_by_the_strongest_rule_then_with_the_newest_live_template() -> None:
+    live = [SimpleNamespace(code=code, name="Login", type=kind, content=content) for code, kind, content in [
+        ("L0", "otp", "Code ${code}."), ("L1", "otp", "Other ${code}."), ("L2", "otp", "Code ${code}."),
+        ("L3", "notification", "Code ${code}."),
+    ]]  # fmt: skip
+    declared = {key: MessageTemplateInputs(name="Login", type="otp", content=content) for key, content in [
+        ("exact", "Code ${code}."), ("same-type", "New ${code}."), ("also-same-type", "Third ${code}."),
+        ("same-name", "Fourth ${code}."), ("left-over", "Fifth ${code}."),
+    ]}  # fmt: skip
+
+    paired = pair_entries(BY_SECTION["templates"], declared, live)
+
+    assert {key: found and found.code for key, found in paired.items()} == {
+        "exact": "L2", "same-type": "L1", "also-same-type": "L0", "same-name": "L3", "left-over": None,
+    }  # fmt: skip
+
+
+def test_sender_ids_pair_by_import_id_else_with_a_registration_that_holds_the_sender_id() -> None:
+    live = [SimpleNamespace(registration_id=f"sr-{index}", country="MY", sender_id="ACMEPAY", status=status)
+            for index, status in enumerate(["Approved", "Rejected", "UnderReview"])]  # fmt: skip
+    entry = {"country": "MY", "sender_id": "ACMEPAY", "company_name": "Acme", "use_case": "otp",
+             "sample_templates": [SAMPLE]}  # fmt: skip
+    declared = {
+        "imported": SenderIdEntry.model_validate({**entry, "import": "sr-0"}),
+        "declared": SenderIdEntry.model_validate(entry),
+        "again": SenderIdEntry.model_validate(entry),  # the Rejected registration holds nothing
+        "gone": SenderIdEntry.model_validate({**entry, "import": "sr-9"}),  # only its import id pairs it
+    }
+
+    paired = pair_entries(BY_SECTION["sender_ids"], declared, live)
+
+    assert {key: found and found.registration_id for key, found in paired.items()} == {
+        "imported": "sr-0", "declared": "sr-2", "again": None, "gone": None,
+    }  # fmt: skip
+
+
 def test_plan_follows_the_resources_replace_rules(account: AccountClient, store: Store, tmp_path: Path) -> None:
     approved = account.templates.create("Login code", "international", OTP, intl_type=2)
     rejected = account.templates.create("Parcel", "notification", "Track it at https://bit.ly/${id}")
-    assert account.templates.get(rejected).status == "rejected"  # type: ignore[union-attr]
+    assert account.templates.get(rejected).status == "Rejected"  # type: ignore[union-attr]
     registration = account.sender_ids.submit(
         country="MY", sender_id="ACMEPAY", company_name="Acme", use_case="otp", sample_templates=[SAMPLE]
     ).registration_id
@@ -273,7 +315,7 @@ def test_plan_follows_the_resources_replace_rules(account: AccountClient, store:
         [("intl_type", 2, 0, True)],
     )
     parcel = changes_by_key["parcel"]  # a rejected template is amended in place
-    assert (parcel.action, parcel.status, [f.field for f in parcel.fields]) == ("update", "rejected", ["content"])
+    assert (parcel.action, parcel.status, [f.field for f in parcel.fields]) == ("update", "Rejected", ["content"])
 
     approved_sender = changes_by_key["my"]  # approved: amendable fields replace
     assert (approved_sender.action, approved_sender.id, approved_sender.status) == ("replace", registration, "Approved")

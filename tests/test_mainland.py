@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAST_RETRY, assert_clean_error, run_cli
 from mainland_helpers import (
     ADMIN_PHONE,
     COMPANY,
@@ -33,6 +32,7 @@ from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.mainland import BEIJING
 from pulumi_alisms.rules.statuses import CarrierRegistrationStatus, ReviewStatus
+from support import FAST_RETRY, assert_clean_error, run_cli
 
 
 @pytest.fixture(params=["account", "remote_account"])

@@ -17,7 +17,6 @@ from alibabacloud_tea_openapi.models import Config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import sdk_config
 from mainland_helpers import (
     ADMIN_PHONE,
     COMPANY,
@@ -36,6 +35,7 @@ from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.mainland import BEIJING
+from support import sdk_config
 
 ORACLE: dict[str, Any] = json.loads((Path(__file__).parent / "mainland_oracle.json").read_text())["operations"]
 VERSION = "2017-05-25"

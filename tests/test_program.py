@@ -6,8 +6,6 @@ The mock monitor records each raw ``RegisterResourceRequest`` (the gRPC message 
 options that ``MockResourceArgs`` does not carry (parent, additional secret outputs) are observed as sent.
 """
 
-import asyncio
-import contextvars
 import runpy
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,9 +17,7 @@ import pytest
 import yaml
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.stack import wait_for_rpcs
 
-import pulumi_alisms
 from pulumi_alisms import (
     AlertContact,
     AlertContactArgs,
@@ -38,7 +34,8 @@ from pulumi_alisms import (
     SuspensionThresholdArgs,
 )
 from pulumi_alisms.spec import SpecError
-from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
+from pulumi_alisms.testing import ProviderHost, driver_for, without
+from support import run_under_mocks
 
 ROOT = Path(__file__).resolve().parent.parent
 GITOPS = ROOT / "examples" / "gitops"
@@ -47,7 +44,7 @@ COMPONENT_TYPE = "alisms:index:SmsAccount"
 # Outputs a live account would answer with, so Outputs that programs export resolve.
 FAKE_OUTPUTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "SenderId": lambda name: {"registration_id": f"sr-{name}", "status": "DocumentsToBeRendered"},
-    "MessageTemplate": lambda name: {"template_code": f"SMS_{name}", "status": "reviewing"},
+    "MessageTemplate": lambda name: {"template_code": f"SMS_{name}", "status": "UnderReview"},
     "AlertContact": lambda name: {"contact_id": f"c-{name}", "verified": False},
 }
 
@@ -109,25 +106,9 @@ class RecordingMonitor(MockMonitor):
 
 def run_program(program: Callable[[], object], config: dict[str, str] | None = None,
                 secret_keys: list[str] | None = None) -> RecordingMonitor:  # fmt: skip
-    """Run ``program`` under mocks until every registration has been sent; in a copied context, so the Pulumi
-    runtime's settings (root stack, config) do not leak between tests."""
+    """Run ``program`` under mocks until every registration has been sent, recording what the engine receives."""
     monitor = RecordingMonitor()
-
-    def run() -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        try:
-            pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=STACK, preview=False, monitor=monitor)
-            pulumi.runtime.set_all_config(config or {}, secret_keys or [])
-            try:
-                program()
-            finally:  # also when the program raises: an RPC left pending would stall the next program
-                loop.run_until_complete(wait_for_rpcs())
-        finally:
-            asyncio.set_event_loop(None)
-            loop.close()
-
-    contextvars.copy_context().run(run)
+    run_under_mocks(program, monitor, project=PROJECT, stack=STACK, config=config, secret_keys=secret_keys)
     return monitor
 
 
@@ -378,8 +359,7 @@ def test_the_gitops_program_passes_the_providers_checks(gitops_program: Recordin
                 continue
             kind = declared.type.rsplit(":", 1)[-1]
             inputs = {key: plain(value) for key, value in without(declared.inputs).items()}
-            provider = getattr(pulumi_alisms, f"{kind}Provider")()
-            _, found = ResourceDriver(host, kind, provider).check(declared.name, inputs)
+            _, found = driver_for(host, kind).check(declared.name, inputs)
             failures += [(declared.name, *failure) for failure in found]
     finally:
         host.close()

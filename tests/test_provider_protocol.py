@@ -9,20 +9,17 @@ from typing import Any
 import pytest
 from pulumi.runtime import rpc
 
-from pulumi_alisms import (
-    AlertContactProvider,
-    FraudProtectionProvider,
-    MessageTemplateProvider,
-    SenderIdProvider,
-    SendFrequencyLimitProvider,
-    SuspensionThresholdProvider,
-)
-from pulumi_alisms.api.account import AccountClient, open_account
-from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.emulator import admin, clock
 from pulumi_alisms.emulator.store import Store
-from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, without
+from pulumi_alisms.resources.alert_contact import AlertContactProvider
+from pulumi_alisms.resources.fraud_protection import FraudProtectionProvider
+from pulumi_alisms.resources.message_template import MessageTemplateProvider
+from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitProvider
+from pulumi_alisms.resources.sender_id import SenderIdProvider
+from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdProvider
+from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
 
 SENDER = {
     "country": "MY",
@@ -34,32 +31,6 @@ SENDER = {
 }
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("project")
-
-
-@pytest.fixture(scope="module")
-def module_store(workdir: Path) -> Store:
-    return Store(workdir / ".alisms" / "account.db")
-
-
-@pytest.fixture(scope="module")
-def host(workdir: Path, module_store: Store) -> Iterator[ProviderHost]:
-    started = ProviderHost(str(workdir))
-    started.configure({"alisms:endpoint": "embedded", "alisms:stateFile": module_store.path})
-    yield started
-    started.close()
-
-
-@pytest.fixture(scope="module")
-def live(module_store: Store) -> Iterator[AccountClient]:
-    """Our client on the same account, to make out-of-band changes and observe the provider's effects."""
-    client = open_account(AccountSettings(state_file=module_store.path))
-    yield client
-    client.close()
-
-
 @pytest.fixture
 def speed(module_store: Store) -> Iterator[Any]:
     def set_speed(value: str) -> None:
@@ -68,10 +39,6 @@ def speed(module_store: Store) -> Iterator[Any]:
     set_speed("instant")
     yield set_speed
     set_speed("instant")
-
-
-def driver(host: ProviderHost, type_name: str, provider: Any) -> ResourceDriver:
-    return ResourceDriver(host, type_name, provider)
 
 
 def refresh(resource: ResourceDriver, name: str, id_: str, state: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +61,7 @@ def assert_no_diff(
 
 def test_sender_id_pending_then_approved_by_the_carrier(host: ProviderHost, module_store: Store, speed: Any) -> None:
     speed("realistic")
-    senders = driver(host, "SenderId", SenderIdProvider())
+    senders = driver_for(host, "SenderId")
     id_, state = senders.up("approved", {**SENDER, "sender_id": "ACMEONE"})
     assert state["status"] in ("Submitted", "UnderReview") and state["approved"] is False
     assert state["registration_id"] == id_
@@ -115,7 +82,7 @@ def test_sender_id_pending_then_approved_by_the_carrier(host: ProviderHost, modu
 
 
 def test_sender_id_rejected_then_amended(host: ProviderHost, speed: Any) -> None:
-    senders = driver(host, "SenderId", SenderIdProvider())
+    senders = driver_for(host, "SenderId")
     inputs = {**SENDER, "sender_id": "INFO"}
     id_, state = senders.up("generic", inputs)
     state = refresh(senders, "generic", id_, state)
@@ -135,7 +102,7 @@ def test_sender_id_documents_uploaded_when_rendered(host: ProviderHost, workdir:
                                                     speed: Any) -> None:  # fmt: skip
     (workdir / "license.pdf").write_bytes(b"%PDF-1.4 license")
     speed("realistic")
-    senders = driver(host, "SenderId", SenderIdProvider())
+    senders = driver_for(host, "SenderId")
     inputs = {**SENDER, "country": "ID", "sender_id": "ACMEDOCS",
               "documents": [{"type": "business_license", "path": "license.pdf"}]}  # fmt: skip
     id_, state = senders.up("docs", inputs)
@@ -154,7 +121,7 @@ def test_sender_id_documents_uploaded_when_rendered(host: ProviderHost, workdir:
 
 
 def test_sender_id_expired_after_30_days_is_resubmitted(host: ProviderHost, module_store: Store, speed: Any) -> None:
-    senders = driver(host, "SenderId", SenderIdProvider())
+    senders = driver_for(host, "SenderId")
     inputs = {**SENDER, "country": "TH", "sender_id": "ACMEEXP"}
     id_, state = senders.up("expiring", inputs)
     state = refresh(senders, "expiring", id_, state)
@@ -170,7 +137,7 @@ def test_sender_id_expired_after_30_days_is_resubmitted(host: ProviderHost, modu
 
 def test_sender_id_wait_for_approved_fails_with_reason_and_withdraws(host: ProviderHost, live: AccountClient,
                                                                      speed: Any) -> None:  # fmt: skip
-    senders = driver(host, "SenderId", SenderIdProvider())
+    senders = driver_for(host, "SenderId")
     inputs = {**SENDER, "sender_id": "SMS", "wait_for": "approved", "wait_timeout": 30}
     with pytest.raises(ProviderHostError, match=r"Rejected: .*generic"):
         senders.up("waiting", inputs)
@@ -178,14 +145,14 @@ def test_sender_id_wait_for_approved_fails_with_reason_and_withdraws(host: Provi
 
 
 def test_sender_id_refresh_drops_out_of_band_delete(host: ProviderHost, live: AccountClient, speed: Any) -> None:
-    senders = driver(host, "SenderId", SenderIdProvider())
+    senders = driver_for(host, "SenderId")
     id_, state = senders.up("gone", {**SENDER, "sender_id": "ACMEGONE"})
     live.sender_ids.delete(id_)
     assert senders.read("gone", id_, state)[0] == ""
 
 
 def test_sender_id_import_matches_create(host: ProviderHost, live: AccountClient, speed: Any) -> None:
-    senders = driver(host, "SenderId", SenderIdProvider())
+    senders = driver_for(host, "SenderId")
     inputs = {**SENDER, "sender_id": "ACMEIMP"}
     ack = live.sender_ids.submit(country="MY", sender_id="ACMEIMP", company_name="Acme Pay Ltd",
                                  website="https://acme.example", use_case="otp",
@@ -205,13 +172,13 @@ TEMPLATE = {"name": "Login code", "type": "international", "intl_type": 0, "cont
 
 def test_template_review_update_and_replace(host: ProviderHost, module_store: Store, speed: Any) -> None:
     speed("realistic")
-    templates = driver(host, "MessageTemplate", MessageTemplateProvider())
+    templates = driver_for(host, "MessageTemplate")
     id_, state = templates.up("login", TEMPLATE)
-    assert state["status"] == "reviewing" and state["template_code"] == id_
+    assert (state["status"], state["approved"], state["template_code"]) == ("UnderReview", False, id_)
     admin.approve(module_store, id_)
     speed("instant")
     state = refresh(templates, "login", id_, state)
-    assert state["status"] == "approved"
+    assert (state["status"], state["approved"], state.get("status_reason")) == ("Approved", True, None)
     assert_no_diff(templates, "login", id_, state, TEMPLATE)
     changed = {**TEMPLATE, "content": "Your login code is ${code}."}
     checked, _ = templates.check("login", changed, olds=state)
@@ -220,18 +187,19 @@ def test_template_review_update_and_replace(host: ProviderHost, module_store: St
     bad = {**TEMPLATE, "content": "Get your code at bit.ly/abc"}
     bad_id, bad_state = templates.up("shortener", bad)
     bad_state = refresh(templates, "shortener", bad_id, bad_state)
-    assert bad_state["status"] == "rejected" and "shortener" in bad_state["reject_reason"]
+    assert (bad_state["status"], bad_state["approved"]) == ("Rejected", False)
+    assert "shortener" in bad_state["status_reason"]
     checked, _ = templates.check("shortener", TEMPLATE, olds=bad_state)
     diff = templates.diff("shortener", bad_id, bad_state, without(checked))
     assert diff.changes and diff.replaces == []  # rejected: amend in place
     bad_state = without(templates.update("shortener", bad_id, bad_state, without(checked)))
-    assert refresh(templates, "shortener", bad_id, bad_state)["status"] == "approved"
+    assert refresh(templates, "shortener", bad_id, bad_state)["status"] == "Approved"
     templates.delete("shortener", bad_id, bad_state)
     assert templates.read("shortener", bad_id, bad_state)[0] == ""
 
 
 def test_template_import_matches_create(host: ProviderHost, live: AccountClient, speed: Any) -> None:
-    templates = driver(host, "MessageTemplate", MessageTemplateProvider())
+    templates = driver_for(host, "MessageTemplate")
     code = live.templates.create(name="Console made", type="notification", content="Your parcel ${id} shipped.")
     inputs = {"name": "Console made", "type": "notification", "content": "Your parcel ${id} shipped."}
     checked, _ = templates.check("console", inputs)
@@ -250,7 +218,7 @@ CONTACT = {"name": "On-call SRE", "phone": "+8613800000000", "email": "sre@examp
 
 
 def test_contact_phone_verification_round_trip(host: ProviderHost, live: AccountClient, module_store: Store) -> None:
-    contacts = driver(host, "AlertContact", AlertContactProvider())
+    contacts = driver_for(host, "AlertContact")
     id_, state = contacts.up("oncall", CONTACT)
     assert state["verified"] is False and state["contact_id"] == id_
     codes = [row for row in admin.outbox(module_store) if row["recipient"] == CONTACT["phone"]]
@@ -276,7 +244,7 @@ def test_contact_phone_verification_round_trip(host: ProviderHost, live: Account
 
 def test_threshold_records_and_restores_replaced_values(host: ProviderHost, live: AccountClient) -> None:
     live.thresholds.set(WarningThreshold(biz_type="international", daily_warning=10, daily_suspend=20))
-    thresholds = driver(host, "SuspensionThreshold", SuspensionThresholdProvider())
+    thresholds = driver_for(host, "SuspensionThreshold")
     inputs = {"biz_type": "international", "daily_warning": 8000, "daily_suspend": 10000}
     id_, state = thresholds.up("intl", inputs)
     assert id_ == "international" and state["replaced_values"]["daily_suspend"] == 20
@@ -301,7 +269,7 @@ def test_threshold_records_and_restores_replaced_values(host: ProviderHost, live
 
 
 def test_threshold_created_on_an_unset_account_is_cleared_on_delete(host: ProviderHost, live: AccountClient) -> None:
-    thresholds = driver(host, "SuspensionThreshold", SuspensionThresholdProvider())
+    thresholds = driver_for(host, "SuspensionThreshold")
     assert live.thresholds.get("domestic").daily_suspend is None
     inputs = {"biz_type": "domestic", "daily_warning": 50, "daily_suspend": 100}
     id_, state = thresholds.up("dom", inputs)
@@ -312,7 +280,7 @@ def test_threshold_created_on_an_unset_account_is_cleared_on_delete(host: Provid
 
 
 def test_frequency_limit_defaults_and_restore(host: ProviderHost, live: AccountClient) -> None:
-    limits = driver(host, "SendFrequencyLimit", SendFrequencyLimitProvider())
+    limits = driver_for(host, "SendFrequencyLimit")
     before = live.frequency.get("international")
     id_, state = limits.up("freq", {"per_minute": 2, "per_hour": 6})
     assert state["per_day"] == 10 and live.frequency.get("international").per_minute == 2
@@ -322,7 +290,7 @@ def test_frequency_limit_defaults_and_restore(host: ProviderHost, live: AccountC
 
 
 def test_fraud_protection_lifecycle(host: ProviderHost, live: AccountClient) -> None:
-    fraud = driver(host, "FraudProtection", FraudProtectionProvider())
+    fraud = driver_for(host, "FraudProtection")
     inputs = {"hourly_limit": 1000, "increase_rate": 200, "success_rate": 30}
     id_, state = fraud.up("fraud", inputs)
     assert id_ == "fraud-protection"
@@ -369,7 +337,7 @@ BAD_INPUTS = [
                          ids=[f"{case[0]}-{case[3]}-{case[4][:12]}" for case in BAD_INPUTS])  # fmt: skip
 def test_check_names_field_and_rule(host: ProviderHost, type_name: str, provider: Any, inputs: dict[str, Any],
                                     field: str, phrase: str) -> None:  # fmt: skip
-    _, failures = driver(host, type_name, provider()).check("bad", inputs)
+    _, failures = ResourceDriver(host, type_name, provider()).check("bad", inputs)
     assert any(prop == field and phrase in reason for prop, reason in failures), failures
 
 
@@ -377,7 +345,7 @@ def test_check_names_field_and_rule(host: ProviderHost, type_name: str, provider
 
 
 def test_contact_import_matches_create(host: ProviderHost, live: AccountClient) -> None:
-    contacts = driver(host, "AlertContact", AlertContactProvider())
+    contacts = driver_for(host, "AlertContact")
     inputs = {
         "name": "Console SRE",
         "phone": "+8613900000000",
@@ -399,7 +367,7 @@ def test_contact_import_matches_create(host: ProviderHost, live: AccountClient) 
 
 def test_singleton_import_adopts_console_values(host: ProviderHost, live: AccountClient) -> None:
     live.thresholds.set(WarningThreshold(biz_type="international", monthly_warning=700, monthly_suspend=900))
-    thresholds = driver(host, "SuspensionThreshold", SuspensionThresholdProvider())
+    thresholds = driver_for(host, "SuspensionThreshold")
     inputs = {"biz_type": "international", "monthly_warning": 700, "monthly_suspend": 900}
     checked, _ = thresholds.check("adopted", inputs)
     id_, outs, _ = thresholds.read("adopted", "international", {}, without(checked))
@@ -409,14 +377,14 @@ def test_singleton_import_adopts_console_values(host: ProviderHost, live: Accoun
 
 def test_template_under_review_cannot_be_deleted_and_says_why(host: ProviderHost, speed: Any) -> None:
     speed("realistic")
-    templates = driver(host, "MessageTemplate", MessageTemplateProvider())
+    templates = driver_for(host, "MessageTemplate")
     id_, state = templates.up("pending", {**TEMPLATE, "name": "Pending review"})
     with pytest.raises(ProviderHostError, match="still under review"):
         templates.delete("pending", id_, state)
 
 
 def test_paid_offline_sender_id_is_refused_new_but_adoptable_by_import(host: ProviderHost) -> None:
-    senders = driver(host, "SenderId", SenderIdProvider())
+    senders = driver_for(host, "SenderId")
     russia = {**SENDER, "country": "RU", "sender_id": "ACMERU"}
     _, failures = senders.check("ru", russia)
     assert any(prop == "country" and "import_" in reason for prop, reason in failures)
@@ -425,10 +393,10 @@ def test_paid_offline_sender_id_is_refused_new_but_adoptable_by_import(host: Pro
 
 
 def test_unknown_inputs_during_preview_are_not_judged(host: ProviderHost) -> None:
-    senders = driver(host, "SenderId", SenderIdProvider())
+    senders = driver_for(host, "SenderId")
     inputs, failures = senders.check("preview", {**SENDER, "sender_id": rpc.UNKNOWN, "sample_templates": [rpc.UNKNOWN]})
     assert failures == [] and inputs.get("sender_id") in (None, rpc.UNKNOWN)  # still unknown, not judged
-    thresholds = driver(host, "SuspensionThreshold", SuspensionThresholdProvider())
+    thresholds = driver_for(host, "SuspensionThreshold")
     _, failures = thresholds.check("preview", {"biz_type": "international", "daily_suspend": rpc.UNKNOWN,
                                                "monthly_suspend": -1})  # fmt: skip
     assert [prop for prop, _ in failures] == ["monthly_suspend"]

@@ -5,11 +5,13 @@ Every scenario runs a standalone emulator on a free 127.0.0.1 port and ``python 
 hosts configured with its URL, exactly as the engine would run them.
 """
 
+import json
 import os
 import re
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,17 +24,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from conftest import FAST_RETRY, serve_cli_emulator
 from pulumi_alisms.api.account import AccountClient, open_account
-from pulumi_alisms.api.client import MAX_ATTEMPTS_ENV, MAX_SECONDS_ENV, RetryPolicy, RpcClient
-from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.client import RpcClient
+from pulumi_alisms.api.config import RETRY_MAX_ATTEMPTS_ENV, RETRY_MAX_SECONDS_ENV, AccountSettings, RetryPolicy
 from pulumi_alisms.api.signing import Credentials
+from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.faults import FaultConfig
 from pulumi_alisms.emulator.routes import ACTIONS
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
-from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.errors import AliSmsApiError, ThrottledError
 from pulumi_alisms.resources.alert_contact import AlertContactInputs, AlertContactProvider
 from pulumi_alisms.resources.fraud_protection import FraudProtectionInputs, FraudProtectionProvider
 from pulumi_alisms.resources.message_template import MessageTemplateInputs, MessageTemplateProvider
@@ -40,23 +42,9 @@ from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitInput
 from pulumi_alisms.resources.sender_id import SenderIdInputs, SenderIdProvider
 from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdInputs, SuspensionThresholdProvider
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
+from support import FAST_RETRY, sender_inputs, serve_cli_emulator, start_host
 
-# Countries that register SenderIDs online without documents (rules.countries).
-NO_DOCUMENT_COUNTRIES = ("MY", "KW", "NG", "KE", "TZ", "UG", "BH", "LB", "MA", "DZ", "TN", "MM", "LA", "NP")
 TYPES = ("SenderId", "MessageTemplate", "AlertContact")
-
-
-def host_config(url: str) -> dict[str, str]:
-    """The stack config of a provider that talks to the standalone emulator at ``url``."""
-    return {"alisms:endpoint": url, "alisms:accessKeyId": DEV_ACCESS_KEY_ID,
-            "alisms:accessKeySecret": DEV_ACCESS_KEY_SECRET}  # fmt: skip
-
-
-def sender_inputs(index: int) -> dict[str, Any]:
-    """A SenderID that the carrier approves, in a country that needs no documents."""
-    return {"country": NO_DOCUMENT_COUNTRIES[index % len(NO_DOCUMENT_COUNTRIES)], "sender_id": f"ACME{index:04d}",
-            "company_name": "Acme Pay Ltd", "website": "https://acme.example", "use_case": "otp",
-            "sample_templates": [f"Your Acme code is ${{code}} ({index})."]}  # fmt: skip
 
 
 def template_inputs(index: int) -> dict[str, Any]:
@@ -77,21 +65,6 @@ INPUTS: dict[str, Callable[[int], dict[str, Any]]] = {
     "MessageTemplate": template_inputs,
     "AlertContact": contact_inputs,
 }
-
-
-@pytest.fixture
-def review_store(tmp_path: Path) -> Store:
-    """An account database with instant review."""
-    created = Store(tmp_path / "account.db")
-    created.set_setting("review_speed", "instant")
-    return created
-
-
-def start_host(cwd: Path, url: str, env: dict[str, str] | None = None) -> ProviderHost:
-    """A provider host (one engine run) configured for the emulator at ``url``."""
-    host = ProviderHost(str(cwd), env=env)
-    host.configure(host_config(url))
-    return host
 
 
 def live_account(url: str) -> AccountClient:
@@ -144,7 +117,7 @@ FAULTS = FaultConfig(throttle_rate=0.3, error_rate=0.05, latency_ms=2, drop_afte
 CREATES = 200
 # The defaults fail a call when 10 attempts in a row are refused: about 1 call in 55,000 at these rates
 # (docs/reliability.md). The test allows 20 so that it never flakes.
-GENEROUS_BUDGET = {MAX_ATTEMPTS_ENV: "20"}
+GENEROUS_BUDGET = {RETRY_MAX_ATTEMPTS_ENV: "20"}
 
 
 def plan(count: int) -> list[tuple[str, str, dict[str, Any]]]:
@@ -153,8 +126,8 @@ def plan(count: int) -> list[tuple[str, str, dict[str, Any]]]:
     return [(kinds[i % 3], f"r{i}", INPUTS[kinds[i % 3]](i)) for i in range(count)]
 
 
-def test_200_creates_under_faults_each_land_exactly_once(tmp_path: Path, review_store: Store) -> None:
-    app = EmulatorApp(review_store, faults=FAULTS)
+def test_200_creates_under_faults_each_land_exactly_once(tmp_path: Path, store: Store) -> None:
+    app = EmulatorApp(store, faults=FAULTS)
     server = EmulatorServer(app).start()
     host = start_host(tmp_path, server.url, GENEROUS_BUDGET)
     try:
@@ -201,9 +174,9 @@ class HoldFirstAnswer:
 
 
 @pytest.mark.parametrize("type_name", TYPES)
-def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path: Path, review_store: Store,
+def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path: Path, store: Store,
                                                                          type_name: str) -> None:  # fmt: skip
-    app = HoldFirstAnswer(EmulatorApp(review_store), CREATE_ACTIONS[type_name])
+    app = HoldFirstAnswer(EmulatorApp(store), CREATE_ACTIONS[type_name])
     server = EmulatorServer(app).start()  # type: ignore[arg-type]  # any WSGI app serves
     inputs = INPUTS[type_name](1)
     crashed = start_host(tmp_path, server.url)
@@ -240,8 +213,8 @@ def test_host_killed_between_submit_and_answer_then_create_again_adopts(tmp_path
         server.close()
 
 
-def test_create_adopts_a_console_object_only_when_it_is_the_declared_one(tmp_path: Path, review_store: Store) -> None:
-    server = EmulatorServer(EmulatorApp(review_store)).start()
+def test_create_adopts_a_console_object_only_when_it_is_the_declared_one(tmp_path: Path, store: Store) -> None:
+    server = EmulatorServer(EmulatorApp(store)).start()
     live = live_account(server.url)
     contact, template = contact_inputs(5), template_inputs(5)
     console_contact = live.contacts.save(name=contact["name"], phone=contact["phone"], email=contact["email"],
@@ -263,7 +236,7 @@ def test_create_adopts_a_console_object_only_when_it_is_the_declared_one(tmp_pat
 
 # --- throttling that never clears --------------------------------------------------------------------------------
 
-SHORT_BUDGET = {MAX_SECONDS_ENV: "1.5"}
+SHORT_BUDGET = {RETRY_MAX_SECONDS_ENV: "1.5"}
 THROTTLED = re.compile(r"(\w+) failed: Throttling\.User: Request was denied due to user flow control")
 
 
@@ -307,7 +280,7 @@ def test_default_budget_gives_up_after_its_attempts_within_its_total_time() -> N
     pauses: list[float] = []
     client = RpcClient("http://embedded.alisms", Credentials(DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET),
                        transport=httpx.WSGITransport(app=EmulatorApp(store, faults=FaultConfig(throttle_rate=1.0))),
-                       retry=RetryPolicy.from_env({}), sleep=pauses.append)  # fmt: skip
+                       retry=AccountSettings.resolve({}, env={}).retry, sleep=pauses.append)  # fmt: skip
     with pytest.raises(AliSmsApiError) as failure:
         client.call("2017-06-20", "QueryContactsListNew", {}, idempotent=True)
     assert (failure.value.action, failure.value.code) == ("QueryContactsListNew", "Throttling.User")
@@ -316,16 +289,76 @@ def test_default_budget_gives_up_after_its_attempts_within_its_total_time() -> N
     assert sum(pauses) <= policy.max_total_seconds
 
 
-@pytest.mark.parametrize(
-    ("env", "problem"),
-    [({MAX_ATTEMPTS_ENV: "0"}, MAX_ATTEMPTS_ENV), ({MAX_ATTEMPTS_ENV: "2.5"}, MAX_ATTEMPTS_ENV),
-     ({MAX_SECONDS_ENV: "soon"}, MAX_SECONDS_ENV), ({MAX_SECONDS_ENV: "-1"}, MAX_SECONDS_ENV)],
-)  # fmt: skip
-def test_retry_budget_from_the_environment_refuses_nonsense(env: dict[str, str], problem: str) -> None:
-    with pytest.raises(ValueError, match=problem):
-        RetryPolicy.from_env(env)
-    assert RetryPolicy.from_env({MAX_ATTEMPTS_ENV: "3", MAX_SECONDS_ENV: "2.5"}) == RetryPolicy(
-        max_attempts=3, max_total_seconds=2.5)  # fmt: skip
+# --- one retry loop ----------------------------------------------------------------------------------------------
+
+DEV_KEY = Credentials(DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET)
+THROTTLING = {"RequestId": "r", "Code": "Throttling.User", "Message": "Request was denied due to user flow control."}
+WRITES: dict[str, Callable[[AccountClient], object]] = {
+    "SaveContactsNew": lambda account: account.contacts.save("On-call", "+8613800000000", "oncall@example.com", []),
+    "CreateSmsTemplate": lambda account: account.templates.create("Shipped", "notification", "Order ${id} shipped."),
+    "UpdateSmsTemplate": lambda account: account.templates.update("SMS_1", "Shipped", "notification", "Sent ${id}."),
+}
+
+
+def refuse(seconds: float) -> None:
+    raise AssertionError(f"time.sleep({seconds}) bypassed the client's injected sleep")
+
+
+@pytest.mark.parametrize("action", list(WRITES))
+def test_a_throttled_write_makes_exactly_max_attempts_calls(monkeypatch: pytest.MonkeyPatch, action: str) -> None:
+    calls: Counter[str] = Counter()
+
+    def throttle_writes(request: httpx.Request) -> httpx.Response:
+        called = request.headers["x-acs-action"]
+        calls[called] += 1
+        if called == "QueryContactsListNew":
+            return httpx.Response(200, json={"RequestId": "r", "List": []})
+        return httpx.Response(400, json=THROTTLING)
+
+    monkeypatch.setattr(time, "sleep", refuse)
+    pauses: list[float] = []
+    rpc = RpcClient("http://throttled.alisms", DEV_KEY, transport=httpx.MockTransport(throttle_writes),
+                    retry=RetryPolicy(max_attempts=5), sleep=pauses.append)  # fmt: skip
+    with pytest.raises(ThrottledError) as failure:
+        WRITES[action](AccountClient(rpc))
+    assert (failure.value.action, failure.value.code) == (action, "Throttling.User")
+    assert calls[action] == 5 and len(pauses) == 4
+    assert calls.total() - calls[action] <= 1  # a contact create lists the contacts once before it saves
+
+
+class LoseFirstAnswer:
+    """WSGI middleware: the first request for ``action`` runs and commits, then its answer is lost (a 503)."""
+
+    def __init__(self, app: EmulatorApp, action: str) -> None:
+        self.app = app
+        self.action = action
+        self.lost = False
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if self.lost or environ.get("HTTP_X_ACS_ACTION") != self.action:
+            return self.app(environ, start_response)
+        self.lost = True
+        b"".join(self.app(environ, lambda *_: None))
+        start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+        return [json.dumps({"RequestId": "r", "Code": "ServiceUnavailable", "Message": "answer lost"}).encode()]
+
+
+CREATED: dict[str, Callable[[AccountClient], list[str]]] = {
+    "SaveContactsNew": lambda account: [str(contact.contact_id) for contact in account.contacts.list()],
+    "CreateSmsTemplate": lambda account: [template.template_code for template in account.templates.list_all()],
+}
+
+
+@pytest.mark.parametrize("action", list(CREATED))
+def test_a_create_whose_answer_was_lost_is_found_not_repeated(store: Store, action: str) -> None:
+    app = LoseFirstAnswer(EmulatorApp(store), action)
+    account = AccountClient(RpcClient("http://embedded.alisms", DEV_KEY, transport=httpx.WSGITransport(app=app),
+                                      retry=FAST_RETRY))  # fmt: skip
+    created = WRITES[action](account)
+    assert app.lost
+    assert admin.stats(store)[action] == 1  # the look-up found the write: it was not sent again
+    assert CREATED[action](account) == [str(created)]
+    account.close()
 
 
 # --- hostile inputs to check -------------------------------------------------------------------------------------
@@ -354,20 +387,10 @@ documents = st.lists(st.fixed_dictionaries({"type": st.sampled_from(["business_l
                      min_size=1, max_size=2)  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def check_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProviderHost]:
-    """One provider host on an embedded account, for check calls only."""
-    workdir = tmp_path_factory.mktemp("fuzz")
-    host = ProviderHost(str(workdir))
-    host.configure({"alisms:endpoint": "embedded", "alisms:stateFile": str(workdir / "account.db")})
-    yield host
-    host.close()
-
-
 @pytest.mark.parametrize("type_name", list(VALID))
-def test_check_of_arbitrary_inputs_answers_with_named_failures(check_host: ProviderHost, type_name: str) -> None:
+def test_check_of_arbitrary_inputs_answers_with_named_failures(host: ProviderHost, type_name: str) -> None:
     provider, model, valid = VALID[type_name]
-    driver = ResourceDriver(check_host, type_name, provider())
+    driver = ResourceDriver(host, type_name, provider())
     keys = st.sampled_from([*model.model_fields, "bogus", "sender-id", "Name"])
     changes = st.dictionaries(keys, st.one_of(values, documents), max_size=4)
 

@@ -11,20 +11,20 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import FAST_RETRY
 from pulumi_alisms.api.account import EMBEDDED_BASE_URL, AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.sender_ids import DocumentUpload, Registration, SenderIdsApi
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.emulator import admin, clock
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
+from pulumi_alisms.emulator.backends.sender_ids import SenderIdsBackend
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.faults import FaultConfig
 from pulumi_alisms.emulator.params import Params
-from pulumi_alisms.emulator.sender_ids import approved_sender_id
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES
+from support import FAST_RETRY
 
 DAY = 86_400.0
 SAMPLES = ["Your Acme code is ${code}. It expires in 5 minutes."]
@@ -226,7 +226,7 @@ def test_a_live_sender_id_cannot_be_registered_twice_for_a_country(account: Acco
     submit(account.sender_ids, sender_id="ACME", country="MY")
     with pytest.raises(AliSmsApiError) as duplicated:
         submit(account.sender_ids, sender_id="ACME", country="MY")
-    assert duplicated.value.code == "isv.SENDER_ID_DUPLICATED"
+    assert (duplicated.value.code, duplicated.value.http_status) == ("isv.SENDER_ID_DUPLICATED", 400)  # docs/api.md
     submit(account.sender_ids, sender_id="ACME", country="GB")  # another country is another registration
     rejected = submit(account.sender_ids, sender_id="INFO", country="MY")
     assert current(account.sender_ids, rejected).status == "Rejected"
@@ -324,9 +324,10 @@ def test_sending_sees_only_approved_sender_ids(account: AccountClient, store: St
     submit(account.sender_ids, sender_id="ACME", country=DOCUMENTS_COUNTRY)
     with store.transaction() as db:
         ctx = Context(account=DEV_ACCESS_KEY_ID, params=Params({}), db=db, now=clock.now(store), speed="instant")
-        assert approved_sender_id(ctx, "MY", "ACME") is True
-        assert approved_sender_id(ctx, DOCUMENTS_COUNTRY, "ACME") is False  # waiting for documents
-        assert approved_sender_id(ctx, "MY", "OTHER") is False
+        registrations = SenderIdsBackend(ctx)
+        assert registrations.is_approved("MY", "ACME") is True
+        assert registrations.is_approved(DOCUMENTS_COUNTRY, "ACME") is False  # waiting for documents
+        assert registrations.is_approved("MY", "OTHER") is False
 
 
 def test_review_decisions_email_contacts_who_receive_review_results(account: AccountClient, store: Store) -> None:

@@ -8,17 +8,17 @@ from alibabacloud_dysmsapi20180501.client import Client as SdkClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.emulator import admin, clock
-from pulumi_alisms.emulator.sending import count_segments
+from pulumi_alisms.emulator.backends.sending import count_segments
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.countries import ISO_COUNTRY_CODES, country_rules
 from pulumi_alisms.rules.phone_numbers import CALLING_CODES, COUNTRY_NAMES, parse_phone_number
+from support import sdk_config
 
 UK = "447700900123"  # no SenderID registration needed
 UK_OTHER = "447700900456"

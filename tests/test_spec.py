@@ -17,8 +17,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
 from pulumi_alisms.spec import AccountSpec, SpecError, dump_account, load_account
+from support import run_cli
 
 CORPUS = Path(__file__).parent / "spec_corpus"
 EXPECT = b"# expect: "

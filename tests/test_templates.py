@@ -1,14 +1,15 @@
 """Message templates: our client (embedded and over HTTP), the official SDK, review on the clock, lost answers."""
 
 import re
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
 from alibabacloud_dysmsapi20170525 import models as sdk
 from alibabacloud_dysmsapi20170525.client import Client as SdkClient
 
-from conftest import FAST_RETRY, sdk_config
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.signing import Credentials
@@ -19,6 +20,7 @@ from pulumi_alisms.emulator.faults import FaultConfig
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
+from support import FAST_RETRY, sdk_config
 
 OTP = "Your verification code is ${code}. It expires in 5 minutes."
 SHORTENED = "Track your parcel at https://bit.ly/3xYz and reply STOP to opt out."
@@ -33,7 +35,7 @@ def client(request: pytest.FixtureRequest) -> AccountClient:
 
 
 def _fast_review(store: Store) -> None:
-    """Reviews take 2 emulator seconds, so 'reviewing' can be observed until the clock moves."""
+    """Reviews take 2 emulator seconds, so 'UnderReview' can be observed until the clock moves."""
     store.set_setting("review_speed", "fast")
 
 
@@ -45,32 +47,32 @@ def test_template_is_reviewed_on_the_clock(client: AccountClient, store: Store) 
     reviewing = client.templates.get(code)
     assert reviewing is not None
     assert (reviewing.name, reviewing.type, reviewing.content) == ("Login code", "otp", OTP)
-    assert (reviewing.status, reviewing.reject_reason) == ("reviewing", None)
+    assert (reviewing.status, reviewing.status_reason) == ("UnderReview", None)
     assert reviewing.remark == "Sign-in to example.com"
     assert reviewing.order_id is not None and reviewing.order_id.isdigit()
     assert reviewing.created_at is not None and CONSOLE_DATE.fullmatch(reviewing.created_at)
-    assert [(t.template_code, t.status) for t in client.templates.list_all()] == [(code, "reviewing")]
+    assert [(t.template_code, t.status) for t in client.templates.list_all()] == [(code, "UnderReview")]
 
     clock.advance(store, 3)
     approved = client.templates.get(code)
     assert approved is not None
-    assert (approved.status, approved.reject_reason) == ("approved", None)
+    assert (approved.status, approved.status_reason) == ("Approved", None)
 
 
 def test_instant_review_decides_on_the_next_read(client: AccountClient) -> None:
     code = client.templates.create("Order shipped", "notification", "Order ${order} has shipped.")
     template = client.templates.get(code)
-    assert template is not None and template.status == "approved"
+    assert template is not None and template.status == "Approved"
 
 
 def test_url_shortener_is_rejected_with_a_reason(client: AccountClient) -> None:
     code = client.templates.create("Parcel", "notification", SHORTENED)
     template = client.templates.get(code)
     assert template is not None
-    assert template.status == "rejected"
-    assert template.reject_reason is not None and "URL shortener" in template.reject_reason
+    assert template.status == "Rejected"
+    assert template.status_reason is not None and "URL shortener" in template.status_reason
     (listed,) = client.templates.list_all()
-    assert (listed.status, listed.reject_reason) == ("rejected", template.reject_reason)
+    assert (listed.status, listed.status_reason) == ("Rejected", template.status_reason)
 
 
 @pytest.mark.parametrize(
@@ -101,7 +103,7 @@ def test_international_notification_may_use_variables(account: AccountClient) ->
     code = account.templates.create("Intl OTP", "international", OTP, intl_type=0)
     template = account.templates.get(code)
     assert template is not None
-    assert (template.type, template.intl_type, template.status) == ("international", 0, "approved")
+    assert (template.type, template.intl_type, template.status) == ("international", 0, "Approved")
 
 
 def test_update_resubmits_a_rejected_template(client: AccountClient, store: Store) -> None:
@@ -109,13 +111,13 @@ def test_update_resubmits_a_rejected_template(client: AccountClient, store: Stor
     code = client.templates.create("Parcel", "notification", SHORTENED)
     clock.advance(store, 3)
     rejected = client.templates.get(code)
-    assert rejected is not None and rejected.status == "rejected"
+    assert rejected is not None and rejected.status == "Rejected"
 
     fixed = "Track your parcel at https://parcels.example.com/${id}"
     client.templates.update(code, "Parcel tracking", "notification", fixed, remark="Delivery updates")
     resubmitted = client.templates.get(code)
     assert resubmitted is not None
-    assert (resubmitted.status, resubmitted.reject_reason) == ("reviewing", None)
+    assert (resubmitted.status, resubmitted.status_reason) == ("UnderReview", None)
     assert (resubmitted.name, resubmitted.content, resubmitted.remark) == ("Parcel tracking", fixed, "Delivery updates")
     assert resubmitted.order_id != rejected.order_id
     with pytest.raises(AliSmsApiError) as under_review:
@@ -124,7 +126,7 @@ def test_update_resubmits_a_rejected_template(client: AccountClient, store: Stor
 
     clock.advance(store, 3)
     approved = client.templates.get(code)
-    assert approved is not None and approved.status == "approved"
+    assert approved is not None and approved.status == "Approved"
     with pytest.raises(AliSmsApiError) as is_approved:
         client.templates.update(code, "Parcel tracking", "notification", "Changed after approval")
     assert is_approved.value.code == "isv.SMS_TEMPLATE_STATUS_NOT_SUPPORT_UPDATE"
@@ -218,4 +220,35 @@ def test_lost_answers_create_no_duplicates(store: Store, account: AccountClient)
     assert _calls(store, "CreateSmsTemplate") > 40 and _calls(store, "UpdateSmsTemplate") > 10  # faults happened
     listed = account.templates.list_all()
     assert [t.template_code for t in listed] == codes + rejected
-    assert {t.status for t in listed} == {"approved"}
+    assert {t.status for t in listed} == {"Approved"}
+
+
+def listing_answer(items: list[dict[str, Any]]) -> Callable[[httpx.Request], httpx.Response]:
+    """A fake Dysmsapi that lists ``items`` (as QuerySmsTemplateList) and answers GetSmsTemplate from them."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.headers["x-acs-action"] == "QuerySmsTemplateList":
+            return httpx.Response(200, json={"Code": "OK", "RequestId": "r", "SmsTemplateList": items,
+                                             "TotalCount": len(items), "CurrentPage": 1, "PageSize": 50})  # fmt: skip
+        code = parse_qs(request.content.decode())["TemplateCode"][0]
+        item = next(item for item in items if item["TemplateCode"] == code)
+        return httpx.Response(200, json={"Code": "OK", "RequestId": "r", **{key: item[key] for key in (
+            "TemplateCode", "TemplateName", "TemplateContent")}, "TemplateType": str(item["OuterTemplateType"]),
+            "TemplateStatus": item["TemplateStatus"]})  # fmt: skip
+
+    return answer
+
+
+def test_review_states_and_kinds_this_client_does_not_know_never_break_a_listing() -> None:
+    wire = [("AUDIT_SATE_CANCEL", "10", 1), ("AUDIT_STATE_CANCEL", "10", 0), ("AUDIT_STATE_SOMETHING_NEW", "11", 1),
+            ("AUDIT_STATE_PASS", "1", 7), ("AUDIT_STATE_INIT", "0", 3)]  # fmt: skip
+    items = [{"TemplateCode": f"SMS_{index}", "TemplateName": f"T{index}", "TemplateContent": "Hi ${name}",
+              "AuditStatus": audit, "TemplateStatus": status, "OuterTemplateType": kind}
+             for index, (audit, status, kind) in enumerate(wire)]  # fmt: skip
+    rpc = RpcClient("http://fake.alisms", Credentials(DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET),
+                    transport=httpx.MockTransport(listing_answer(items)))  # fmt: skip
+    templates = TemplatesApi(rpc)
+    expected = [("Cancelled", "notification"), ("Cancelled", "otp"), ("Unknown", "notification"), ("Approved", "7"),
+                ("UnderReview", "international")]  # fmt: skip
+    assert [(t.status, t.type) for t in templates.iter_all()] == expected
+    assert [(t.status, t.type) for t in (templates.get(item["TemplateCode"]) for item in items) if t] == expected

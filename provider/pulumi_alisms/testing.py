@@ -15,29 +15,16 @@ from typing import Any
 
 import grpc
 from google.protobuf import struct_pb2
-from pulumi.dynamic import ResourceProvider
-from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.dynamic import ResourceProvider, dynamic
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from pulumi_alisms.kinds import KINDS
 from pulumi_alisms.resources._base import PROVIDER_KEY
-from pulumi_alisms.resources.alert_contact import AlertContactProvider
-from pulumi_alisms.resources.fraud_protection import FraudProtectionProvider
-from pulumi_alisms.resources.message_template import MessageTemplateProvider
-from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitProvider
-from pulumi_alisms.resources.sender_id import SenderIdProvider
-from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdProvider
 
 STACK, PROJECT = "dev", "alisms-tests"
 # Resource type name (the last part of the type token) -> its provider class.
-PROVIDERS: dict[str, type[ResourceProvider]] = {
-    "SenderId": SenderIdProvider,
-    "MessageTemplate": MessageTemplateProvider,
-    "AlertContact": AlertContactProvider,
-    "SuspensionThreshold": SuspensionThresholdProvider,
-    "SendFrequencyLimit": SendFrequencyLimitProvider,
-    "FraudProtection": FraudProtectionProvider,
-}
+PROVIDERS: dict[str, type[ResourceProvider]] = {kind.name: kind.provider_class() for kind in KINDS}
 
 
 @dataclass
@@ -120,7 +107,8 @@ class ResourceDriver:
     provider: Any
 
     def __post_init__(self) -> None:
-        self.serialized_provider = serialize_provider(self.provider)
+        # Looked up at each call, as dynamic.Resource does, so that pulumi_alisms' SDK work-around applies.
+        self.serialized_provider = dynamic.serialize_provider(self.provider)
 
     def urn(self, name: str) -> str:
         """The URN the engine would give a resource of this type."""

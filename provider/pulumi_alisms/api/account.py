@@ -3,8 +3,9 @@
 import httpx
 
 from pulumi_alisms.api.authorization_letters import AuthorizationLettersApi
-from pulumi_alisms.api.client import RetryPolicy, RpcClient
-from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.cache import DEFAULT_MAX_AGE
+from pulumi_alisms.api.client import RpcClient
+from pulumi_alisms.api.config import AccountSettings, RetryPolicy
 from pulumi_alisms.api.contacts import ContactsApi
 from pulumi_alisms.api.fraud import FraudApi
 from pulumi_alisms.api.frequency import FrequencyApi
@@ -25,18 +26,20 @@ UPLOAD_TIMEOUT_SECONDS = 60.0
 class AccountClient:
     """The operations of one account, grouped by API family."""
 
-    def __init__(self, rpc: RpcClient, upload_http: httpx.Client | None = None) -> None:
+    def __init__(
+        self, rpc: RpcClient, *, list_cache_seconds: float = DEFAULT_MAX_AGE, upload_http: httpx.Client | None = None
+    ) -> None:
         """``upload_http`` carries OSS uploads to the hosts that upload policies name (a plain client by default)."""
         self.rpc = rpc
         self._upload_http = upload_http or httpx.Client(timeout=UPLOAD_TIMEOUT_SECONDS)
-        self.templates = TemplatesApi(rpc)
-        self.contacts = ContactsApi(rpc)
+        self.templates = TemplatesApi(rpc, list_cache_seconds=list_cache_seconds)
+        self.contacts = ContactsApi(rpc, list_cache_seconds=list_cache_seconds)
         self.thresholds = ThresholdsApi(rpc)
         self.frequency = FrequencyApi(rpc)
         self.fraud = FraudApi(rpc)
         self.quota = QuotaApi(rpc)
         self.sending = SendingApi(rpc)
-        self.sender_ids = SenderIdsApi(rpc)
+        self.sender_ids = SenderIdsApi(rpc, list_cache_seconds=list_cache_seconds)
         self.uploads = UploadsApi(rpc, self._upload_http)
         self.qualifications = QualificationsApi(rpc)
         self.authorization_letters = AuthorizationLettersApi(rpc)
@@ -50,7 +53,10 @@ class AccountClient:
 
 
 def open_account(settings: AccountSettings, *, retry: RetryPolicy | None = None) -> AccountClient:
-    """A client for the configured account; ``embedded`` serves the emulator in-process over WSGI."""
+    """A client for the configured account; ``embedded`` serves the emulator in-process over WSGI.
+
+    The retry budget and the list cache's age limit come from ``settings``; ``retry`` replaces the former.
+    """
     settings.validate()
     transport: httpx.BaseTransport | None = None
     upload_http: httpx.Client | None = None
@@ -62,5 +68,5 @@ def open_account(settings: AccountSettings, *, retry: RetryPolicy | None = None)
         transport = httpx.WSGITransport(app=EmulatorApp(Store(settings.state_file)))
         endpoint = EMBEDDED_BASE_URL
         upload_http = httpx.Client(transport=transport, timeout=UPLOAD_TIMEOUT_SECONDS)  # policies name the emulator
-    rpc = RpcClient(endpoint, settings.credentials(), transport=transport, retry=retry)
-    return AccountClient(rpc, upload_http)
+    rpc = RpcClient(endpoint, settings.credentials(), transport=transport, retry=retry or settings.retry)
+    return AccountClient(rpc, list_cache_seconds=settings.list_cache_seconds, upload_http=upload_http)

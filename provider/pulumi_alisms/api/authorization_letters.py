@@ -1,8 +1,8 @@
 """Authorization letters for signatures used on behalf of another entity (Dysmsapi 2017-05-25):
 CreateSmsAuthorizationLetter, QuerySmsAuthorizationLetter.
 
-CreateSmsAuthorizationLetter has no ClientToken: it is retried only when throttled; letter names are unique per
-account, so a lost answer is found with :meth:`AuthorizationLettersApi.find_by_name`.
+CreateSmsAuthorizationLetter has no ClientToken: after a failure that may have committed, the retry loop looks
+for a letter with the name (names are unique per account) before trying again.
 """
 
 from typing import Any, Literal
@@ -62,7 +62,12 @@ class AuthorizationLettersApi:
             "Authorization": request.authorizer, "OrganizationCode": request.organization_code,
             "ProxyAuthorization": request.proxy,
         }  # fmt: skip
-        data = self._rpc.call(VERSION, "CreateSmsAuthorizationLetter", params, idempotent=False)
+
+        def landed() -> dict[str, Any] | None:
+            found = self.find_by_name(request.name)
+            return None if found is None else {"Data": str(found.letter_id)}
+
+        data = self._rpc.call(VERSION, "CreateSmsAuthorizationLetter", params, idempotent=False, landed=landed)
         return int(data["Data"])
 
     def query(

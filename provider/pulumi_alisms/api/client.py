@@ -1,68 +1,45 @@
-"""The RPC client: signed requests over httpx, typed errors, retries with full-jitter backoff."""
+"""The RPC client: signed requests over httpx, typed errors, and the one retry loop, within one deadline per call."""
 
 import hashlib
 import json
 import logging
-import os
+import math
+import queue
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from pulumi_alisms.api.config import RetryPolicy
 from pulumi_alisms.api.signing import Credentials, authorization
-from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.errors import AliSmsApiError, NotFoundError, ThrottledError
 
 log = logging.getLogger("pulumi_alisms.api")
 USER_AGENT = "pulumi-alisms/0.1"
 ParamValue = str | int | float | bool | list[Any] | dict[str, Any] | None
-MAX_ATTEMPTS_ENV = "ALISMS_RETRY_MAX_ATTEMPTS"
-MAX_SECONDS_ENV = "ALISMS_RETRY_MAX_SECONDS"
+MAX_ANSWER_BYTES = 16 * 1024 * 1024  # far above any real answer (a page of 100 registrations is about 100 KB)
+NotFoundTable = frozenset[tuple[str, int]]
+"""How one API family's service says "no such object": the (``Code``, HTTP status) pairs of its answers."""
+Landed = Callable[[], dict[str, Any] | None]
+"""Looks for a write in the account: the answer the write would have given, or ``None`` if it did not happen."""
+
+# The deadline of the call in progress on this thread: a call made inside another (a ``landed`` look-up)
+# ends by the enclosing call's deadline too.
+_deadline: ContextVar[float] = ContextVar("alisms_call_deadline", default=math.inf)
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff with full jitter, bounded in attempts and in total time.
-
-    The defaults ride out heavy throttling (a call fails only if 10 attempts in a row are refused; see
-    docs/reliability.md) and give up within a minute.
-    """
-
-    max_attempts: int = 10
-    base_delay: float = 0.2
-    max_delay: float = 5.0
-    max_total_seconds: float = 60.0
-
-    def delay(self, attempt: int, rng: random.Random) -> float:
-        """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
-        return rng.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "RetryPolicy":
-        """The defaults, with ``ALISMS_RETRY_MAX_ATTEMPTS`` and ``ALISMS_RETRY_MAX_SECONDS`` applied when set."""
-        env = os.environ if env is None else env
-        policy = cls()
-        if env.get(MAX_ATTEMPTS_ENV):
-            policy = replace(policy, max_attempts=_positive(env, MAX_ATTEMPTS_ENV, int))
-        if env.get(MAX_SECONDS_ENV):
-            policy = replace(policy, max_total_seconds=_positive(env, MAX_SECONDS_ENV, float))
-        return policy
-
-
-def _positive(env: Mapping[str, str], name: str, kind: type[int] | type[float]) -> Any:
-    try:
-        value = kind(env[name])
-    except ValueError:
-        value = 0
-    if not value > 0:
-        raise ValueError(f"{name} must be a positive {kind.__name__}, got {env[name]!r}")
-    return value
+class _Reply(NamedTuple):
+    status: int
+    headers: httpx.Headers
+    content: bytes
 
 
 def encode_params(params: Mapping[str, ParamValue]) -> dict[str, str]:
@@ -83,7 +60,8 @@ def encode_params(params: Mapping[str, ParamValue]) -> dict[str, str]:
 class RpcClient:
     """Calls Alibaba Cloud RPC operations on one endpoint with one key pair.
 
-    The connection pool is shared by threads; ``call`` is thread-safe.
+    The connection pool is shared by threads; ``call`` is thread-safe. ``timeout`` bounds each connect, read
+    and write; ``retry.max_total_seconds`` bounds each call as a whole, slow answers included.
     """
 
     def __init__(
@@ -99,41 +77,78 @@ class RpcClient:
         self.endpoint = endpoint.rstrip("/")
         self._host = urlsplit(self.endpoint).netloc
         self._credentials = credentials
-        self.retry = retry or RetryPolicy.from_env()
+        self.retry = retry or RetryPolicy()
+        self._timeout = timeout
         self._sleep = sleep
         self._clock_skew = 0.0
         self._rng = random.Random()
+        # An in-process app answers on the calling thread (the emulator keeps a database connection per
+        # thread); anything else is a network, whose attempts run on ``_ATTEMPTS`` threads.
+        self._in_process = isinstance(transport, httpx.WSGITransport)
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
-        self._http = httpx.Client(transport=transport, timeout=timeout, limits=limits)
+        self._http = httpx.Client(transport=transport, limits=limits)
 
     def close(self) -> None:
         """Release pooled connections."""
         self._http.close()
 
-    def call(self, version: str, action: str, params: Mapping[str, ParamValue], *, idempotent: bool) -> dict[str, Any]:
+    def call(
+        self,
+        version: str,
+        action: str,
+        params: Mapping[str, ParamValue],
+        *,
+        idempotent: bool,
+        landed: Landed | None = None,
+        not_found: NotFoundTable = frozenset(),
+    ) -> dict[str, Any]:
         """Run one operation, retrying what is safe to retry; returns the JSON answer.
 
-        Throttling is always retried (the service did not run the call). Server errors and timeouts are
-        retried only for ``idempotent`` calls: reads, set-style writes and writes with a ClientToken.
-        """
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return self._call_once(version, action, encode_params(params))
-            except AliSmsApiError as error:
-                may_retry = error.throttled or (idempotent and error.retryable)
-                elapsed = time.monotonic() - started
-                if not may_retry or attempt >= self.retry.max_attempts:
-                    raise
-                pause = self.retry.delay(attempt, self._rng)
-                if elapsed + pause > self.retry.max_total_seconds:
-                    raise
-                log.info("%s attempt %d failed with %s; retrying in %.2fs", action, attempt, error.code, pause)
-                self._sleep(pause)
+        Throttling is always retried: the service refused the call before running it. Server errors and missing
+        answers are retried for ``idempotent`` calls (reads, set-style writes, writes with a ClientToken). For
+        any other write they are ambiguous, since the write may have happened: it is repeated only if
+        ``landed``, asked after the backoff, does not find it (its answer is returned if it does); without
+        ``landed`` the error is raised.
 
-    def _call_once(self, version: str, action: str, params: dict[str, str]) -> dict[str, Any]:
+        The call ends within ``retry.max_total_seconds``, waits and slow answers included (then the last error,
+        or ``Transport.Timeout``). Errors are :class:`ThrottledError` for ``Throttling*``, :class:`NotFoundError`
+        for an answer in the family's ``not_found`` table, else :class:`AliSmsApiError`.
+        """
+        encoded = encode_params(params)
+        deadline = min(time.monotonic() + self.retry.max_total_seconds, _deadline.get())
+        token = _deadline.set(deadline)
+        try:
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    return self._call_once(version, action, encoded, deadline, not_found)
+                except AliSmsApiError as error:
+                    may_have_run = not (idempotent or error.throttled)
+                    pause = self.retry.delay(attempt, self._rng)
+                    if (
+                        not error.retryable
+                        or (may_have_run and landed is None)
+                        or attempt >= self.retry.max_attempts
+                        or time.monotonic() + pause >= deadline
+                    ):
+                        raise
+                    log.info("%s attempt %d failed with %s; retrying in %.2fs", action, attempt, error.code, pause)
+                    self._sleep(pause)
+                    if may_have_run and landed is not None:
+                        found = landed()
+                        if found is not None:
+                            log.info("%s had happened although its answer was lost", action)
+                            return found
+        finally:
+            _deadline.reset(token)
+
+    def _call_once(
+        self, version: str, action: str, params: dict[str, str], deadline: float, not_found: NotFoundTable
+    ) -> dict[str, Any]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._out_of_time(action)
         body = urlencode(params).encode()
         headers = {
             "host": self._host,
@@ -147,8 +162,37 @@ class RpcClient:
         }
         headers["Authorization"] = authorization("POST", "/", {}, headers, body, self._credentials)
         headers["user-agent"] = USER_AGENT
+        request = self._http.build_request("POST", self.endpoint + "/", content=body, headers=headers,
+                                           timeout=min(self._timeout, remaining))  # fmt: skip
+        if self._in_process:
+            reply = self._exchange(action, request, deadline)
+        else:
+            try:
+                reply = _ATTEMPTS.run(lambda: self._exchange(action, request, deadline), deadline)
+            except TimeoutError:
+                raise self._out_of_time(action) from None
+        self._note_server_time(reply.headers.get("date"))
+        return _answer(action, reply, not_found)
+
+    def _exchange(self, action: str, request: httpx.Request, deadline: float) -> _Reply:
+        """Send and read the answer, at most MAX_ANSWER_BYTES (decoded) and not past ``deadline``."""
         try:
-            response = self._http.post(self.endpoint + "/", content=body, headers=headers)
+            response = self._http.send(request, stream=True)
+            try:
+                if _declared_length(response) > MAX_ANSWER_BYTES:
+                    raise self._too_large(action, response.status_code)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_ANSWER_BYTES:
+                        raise self._too_large(action, response.status_code)
+                    if time.monotonic() > deadline:
+                        raise self._out_of_time(action)
+                    chunks.append(chunk)
+                return _Reply(response.status_code, response.headers, b"".join(chunks))
+            finally:
+                response.close()
         except httpx.TimeoutException as error:
             raise AliSmsApiError(
                 action, "Transport.Timeout", f"no answer from {self._host}: {type(error).__name__}"
@@ -157,8 +201,17 @@ class RpcClient:
             raise AliSmsApiError(
                 action, "Transport.Unreachable", f"cannot reach {self._host}: {type(error).__name__}"
             ) from None
-        self._note_server_time(response.headers.get("date"))
-        return _answer(action, response)
+        except httpx.DecodingError:
+            raise AliSmsApiError(action, "InvalidResponse", f"the answer from {self._host} cannot be decoded") from None
+
+    def _out_of_time(self, action: str) -> AliSmsApiError:
+        budget = f"{self.retry.max_total_seconds:g}"
+        return AliSmsApiError(action, "Transport.Timeout",
+                              f"no complete answer from {self._host} within the call's {budget} s")  # fmt: skip
+
+    def _too_large(self, action: str, status: int) -> AliSmsApiError:
+        return AliSmsApiError(action, "InvalidResponse", f"the answer from {self._host} is larger than "
+                              f"{MAX_ANSWER_BYTES // 2**20} MiB; not read", http_status=status)  # fmt: skip
 
     def _note_server_time(self, date_header: str | None) -> None:
         try:
@@ -174,21 +227,81 @@ class RpcClient:
         return datetime.now(UTC) + timedelta(seconds=self._clock_skew)
 
 
-def _answer(action: str, response: httpx.Response) -> dict[str, Any]:
+class _AttemptThreads:
+    """Daemon threads that run network attempts, so that the caller stops waiting at its deadline.
+
+    httpx's timeouts bound each read, not an answer: a server that sends its headers or its body a byte at a
+    time would hold an attempt for as long as it likes. Each attempt reserves an idle thread (or starts one), so
+    it never queues behind another, a stuck one included; a thread whose caller gave up ends that attempt at
+    its next chunk (``_exchange`` checks the deadline) or read timeout, and serves again.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._idle = 0
+        self._lock = threading.Lock()
+
+    def run(self, work: Callable[[], _Reply], deadline: float) -> _Reply:
+        """``work()``'s answer, or its exception; TimeoutError if it is still running at ``deadline``."""
+        outcome: list[_Reply | BaseException] = []
+        done = threading.Event()
+
+        def job() -> None:
+            try:
+                outcome.append(work())
+            except BaseException as error:  # handed to the caller
+                outcome.append(error)
+            done.set()
+
+        with self._lock:
+            reserved = self._idle > 0
+            self._idle -= reserved
+        if not reserved:
+            threading.Thread(target=self._serve, name="alisms-attempt", daemon=True).start()
+        self._jobs.put(job)
+        if not done.wait(max(0.0, deadline - time.monotonic())):
+            raise TimeoutError
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
+
+    def _serve(self) -> None:
+        while True:
+            self._jobs.get()()
+            with self._lock:
+                self._idle += 1
+
+
+_ATTEMPTS = _AttemptThreads()
+
+
+def _declared_length(response: httpx.Response) -> int:
+    text = response.headers.get("content-length", "")
+    return int(text) if text.isdigit() else 0
+
+
+def _answer(action: str, reply: _Reply, not_found: NotFoundTable) -> dict[str, Any]:
     try:
-        data = response.json()
+        data = json.loads(reply.content)
     except ValueError:
         data = None
-    request_id = response.headers.get("x-acs-request-id")
+    request_id = reply.headers.get("x-acs-request-id")
     if not isinstance(data, dict):
-        message = f"the answer is not a JSON object (HTTP {response.status_code})"
-        raise AliSmsApiError(
-            action, "InvalidResponse", message, request_id=request_id, http_status=response.status_code
-        )
+        message = f"the answer is not a JSON object (HTTP {reply.status})"
+        raise AliSmsApiError(action, "InvalidResponse", message, request_id=request_id, http_status=reply.status)
     request_id = str(data.get("RequestId") or request_id or "") or None
     code = data.get("Code") or data.get("ResponseCode")
-    if response.status_code >= 400 or (code is not None and code != "OK"):
-        message = data.get("Message") or data.get("ResponseDescription") or ""
-        raise AliSmsApiError(action, str(code or f"HTTP{response.status_code}"), str(message),
-                             request_id=request_id, http_status=response.status_code)  # fmt: skip
+    if reply.status >= 400 or (code is not None and code != "OK"):
+        code = str(code or f"HTTP{reply.status}")
+        message = str(data.get("Message") or data.get("ResponseDescription") or "")
+        kind = _error_kind(code, reply.status, not_found)
+        raise kind(action, code, message, request_id=request_id, http_status=reply.status)
     return data
+
+
+def _error_kind(code: str, http_status: int, not_found: NotFoundTable) -> type[AliSmsApiError]:
+    if (code, http_status) in not_found:
+        return NotFoundError
+    if code.startswith("Throttling"):
+        return ThrottledError
+    return AliSmsApiError

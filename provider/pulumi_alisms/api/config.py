@@ -1,10 +1,14 @@
-"""Which account to talk to: endpoint, state file, credentials and region, from config and environment."""
+"""Which account to talk to and how: endpoint, state file, credentials, region, retry budget and list cache,
+resolved once from stack config and environment."""
 
+import math
 import os
-from collections.abc import Mapping
+import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from pulumi_alisms.api.cache import DEFAULT_MAX_AGE
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.errors import ConfigurationError
 
@@ -15,6 +19,29 @@ DEFAULT_REGION = "ap-southeast-1"
 # The embedded emulator's development key pair (documented in the README).
 DEV_ACCESS_KEY_ID = "alisms-dev"
 DEV_ACCESS_KEY_SECRET = "alisms-dev-secret"
+RETRY_MAX_ATTEMPTS_ENV = "ALISMS_RETRY_MAX_ATTEMPTS"
+RETRY_MAX_SECONDS_ENV = "ALISMS_RETRY_MAX_SECONDS"
+LIST_CACHE_SECONDS_ENV = "ALISMS_LIST_CACHE_SECONDS"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, bounded in attempts and by a deadline per call.
+
+    The defaults ride out heavy throttling (a call fails only if 10 attempts in a row are refused; see
+    docs/reliability.md) and give up within a minute: ``max_total_seconds`` bounds the whole call, waits and
+    slow answers included.
+    """
+
+    max_attempts: int = 10
+    base_delay: float = 0.2
+    max_delay: float = 5.0
+    max_total_seconds: float = 60.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
+        return rng.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
 
 
 @dataclass(frozen=True)
@@ -26,12 +53,18 @@ class AccountSettings:
     region_id: str = DEFAULT_REGION
     access_key_id: str | None = None
     access_key_secret: str | None = field(default=None, repr=False)
+    retry: RetryPolicy = RetryPolicy()
+    list_cache_seconds: float = DEFAULT_MAX_AGE
 
     @classmethod
     def resolve(
         cls, config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
     ) -> "AccountSettings":
-        """Stack config (``alisms:*`` keys) first, then the environment, then defaults."""
+        """Stack config (``alisms:*`` keys) first, then the environment, then defaults.
+
+        The retry budget (``ALISMS_RETRY_MAX_ATTEMPTS``, ``ALISMS_RETRY_MAX_SECONDS``) and the list cache's age
+        limit (``ALISMS_LIST_CACHE_SECONDS``) come from the environment; a bad value is a ConfigurationError.
+        """
         config = config or {}
         env = os.environ if env is None else env
 
@@ -50,7 +83,10 @@ class AccountSettings:
             region_id=pick("regionId", "ALIBABA_CLOUD_REGION_ID") or DEFAULT_REGION,
             access_key_id=pick("accessKeyId", "ALIBABA_CLOUD_ACCESS_KEY_ID"),
             access_key_secret=pick("accessKeySecret", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
-        )
+            retry=_retry_policy(env),
+            list_cache_seconds=_from_env(env, LIST_CACHE_SECONDS_ENV, _seconds,
+                                         "a number of seconds >= 0 (0 disables)", DEFAULT_MAX_AGE),
+        )  # fmt: skip
 
     @property
     def url(self) -> str:
@@ -81,3 +117,44 @@ class AccountSettings:
             raise ConfigurationError(
                 f"alisms:endpoint must be 'embedded', 'alibaba' or an http(s) URL, got {self.endpoint!r}"
             )
+
+
+def _retry_policy(env: Mapping[str, str]) -> RetryPolicy:
+    default = RetryPolicy()
+    return RetryPolicy(
+        max_attempts=_from_env(env, RETRY_MAX_ATTEMPTS_ENV, _count, "a positive integer", default.max_attempts),
+        max_total_seconds=_from_env(env, RETRY_MAX_SECONDS_ENV, _positive_seconds, "a positive number of seconds",
+                                    default.max_total_seconds),
+    )  # fmt: skip
+
+
+def _from_env(env: Mapping[str, str], name: str, parse: Callable[[str], T], rule: str, default: T) -> T:
+    """The value of ``name`` read by ``parse`` (which raises ValueError for a bad value), else ``default``."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return parse(text)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be {rule}, got {text!r}") from None
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value < 0:  # also refuses NaN
+        raise ValueError(text)
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    value = _seconds(text)
+    if value == 0:
+        raise ValueError(text)
+    return value

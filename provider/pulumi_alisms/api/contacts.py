@@ -1,27 +1,24 @@
 """Alert contacts: SaveContactsNew, QueryContactsListNew, DeleteContactsNew, SendVerificationNew (Dysms 2017-06-20).
 
 SaveContactsNew answers only ``Result``: a new contact's id is found by listing. Creating a contact (and
-confirming a verification code) is not idempotent, so after a lost answer :meth:`ContactsApi.save` looks the
-contact up before it tries again.
+confirming a verification code) is not idempotent, so after a lost answer the client's retry loop asks
+:meth:`ContactsApi.save`'s look-up whether the contact was saved before it tries again.
 """
 
-import logging
-import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.cache import ListCache, invalidates
-from pulumi_alisms.api.client import ParamValue, RpcClient
-from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.api.cache import DEFAULT_MAX_AGE, ListCache, invalidates
+from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
+from pulumi_alisms.errors import AliSmsApiError, NotFoundError
 from pulumi_alisms.rules.contacts import ALERT_FLAGS
 
 VERSION = "2017-06-20"
+NOT_FOUND: NotFoundTable = frozenset({("InvalidContactId.NotFound", 404)})
 VerificationKind = Literal["phone", "email"]
 _VERIFY_TYPES: dict[str, str] = {"phone": "SMS", "email": "EMAIL"}
-log = logging.getLogger("pulumi_alisms.api")
 
 
 class Contact(BaseModel):
@@ -51,10 +48,11 @@ def _contact(entry: dict[str, Any]) -> Contact:
 class ContactsApi:
     """Create, read, update, delete and verify the account's alert contacts."""
 
-    def __init__(self, rpc: RpcClient) -> None:
+    def __init__(self, rpc: RpcClient, *, list_cache_seconds: float = DEFAULT_MAX_AGE) -> None:
         self._rpc = rpc
-        self._rng = random.Random()
-        self.list_cache: ListCache[int, Contact] = ListCache(lambda: {item.contact_id: item for item in self.list()})
+        self.list_cache: ListCache[int, Contact] = ListCache(
+            lambda: {item.contact_id: item for item in self.list()}, list_cache_seconds
+        )
 
     def get(self, contact_id: int) -> Contact | None:
         """One contact, or ``None`` if the account has no contact with that id."""
@@ -62,8 +60,7 @@ class ContactsApi:
 
     def lookup(self, contact_id: int) -> Contact | None:
         """One contact from the shared list snapshot (see ``api.cache``); a miss is a direct :meth:`get`."""
-        cached = self.list_cache.get(contact_id)
-        return cached if cached is not None else self.get(contact_id)
+        return self.list_cache.lookup(contact_id, self.get)
 
     @invalidates
     def save(
@@ -91,7 +88,7 @@ class ContactsApi:
             "VerificationCode": verification_code,
         }
         if contact_id is not None and verification_code is None:
-            self._rpc.call(VERSION, "SaveContactsNew", params, idempotent=True)
+            self._rpc.call(VERSION, "SaveContactsNew", params, idempotent=True, not_found=NOT_FOUND)
             return contact_id
         known = {contact.contact_id for contact in self.list()} if contact_id is None else set()
 
@@ -105,42 +102,21 @@ class ContactsApi:
                     return contact_id
             return None
 
-        return self._save_with_lookup(params, saved)
-
-    def _save_with_lookup(self, params: dict[str, ParamValue], saved: Callable[[], int | None]) -> int:
-        """Run a non-idempotent SaveContactsNew; after a retryable failure, retry only if ``saved`` finds nothing."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                self._rpc.call(VERSION, "SaveContactsNew", params, idempotent=False)
-            except AliSmsApiError as error:
-                if error.throttled or not error.retryable or attempt >= self._rpc.retry.max_attempts:
-                    raise
-                log.info(
-                    "SaveContactsNew attempt %d failed with %s; checking whether it was saved", attempt, error.code
-                )
-                found = saved()
-                if found is not None:
-                    return found
-                time.sleep(self._rpc.retry.delay(attempt, self._rng))
-                continue
-            found = saved()
-            if found is None:
-                raise AliSmsApiError(
-                    "SaveContactsNew", "InvalidResponse", "the saved contact is not in the contact list"
-                )
-            return found
+        self._rpc.call(VERSION, "SaveContactsNew", params, idempotent=False, not_found=NOT_FOUND,
+                       landed=lambda: None if saved() is None else {"Result": True})  # fmt: skip
+        found = saved()  # the answer carries no id: the contact list has it
+        if found is None:
+            raise AliSmsApiError("SaveContactsNew", "InvalidResponse", "the saved contact is not in the contact list")
+        return found
 
     @invalidates
     def delete(self, contact_id: int) -> bool:
         """Delete a contact; ``False`` if the account has no such contact (already deleted)."""
         try:
-            self._rpc.call(VERSION, "DeleteContactsNew", {"Ids": str(contact_id)}, idempotent=True)
-        except AliSmsApiError as error:
-            if error.http_status == 404 or error.code.endswith(".NotFound"):
-                return False
-            raise
+            self._rpc.call(VERSION, "DeleteContactsNew", {"Ids": str(contact_id)}, idempotent=True,
+                           not_found=NOT_FOUND)  # fmt: skip
+        except NotFoundError:
+            return False
         return True
 
     @invalidates

@@ -6,8 +6,9 @@ shows in a repr or a log. Documents are object keys from ``UploadsApi.upload_doc
 reason is only in the record list (QuerySingleSmsQualification does not return it), so :meth:`QualificationsApi.get`
 reads the record of a rejected qualification too.
 
-SubmitSmsQualification has no ClientToken: it is retried only when throttled. Names are unique per account, so a
-caller that lost an answer finds the qualification with :meth:`QualificationsApi.find_by_name`.
+SubmitSmsQualification and UpdateSmsQualification have no ClientToken: after a failure that may have committed,
+the retry loop asks whether the write landed (a qualification with the name, names being unique per account; a
+new review ticket) before trying again.
 """
 
 from collections.abc import Iterator
@@ -15,14 +16,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from pulumi_alisms.api.client import ParamValue, RpcClient
+from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
 from pulumi_alisms.api.paging import every_item
-from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.errors import AliSmsApiError, NotFoundError
 from pulumi_alisms.rules.statuses import ReviewStatus
 
 VERSION = "2017-05-25"
 MAX_PAGE_SIZE = 50
-NOT_FOUND_CODES = frozenset({"QualificationNotFound"})
+NOT_FOUND: NotFoundTable = frozenset({("QualificationNotFound", 404)})  # CreateSmsSign's published 404
 CompanyType = Literal["COMPANY", "NON_PROFIT_ORGANIZATION"]
 IdCardType = Literal[
     "identityCard", "passport", "homeReturnPermit", "TaiwanCompatriotPermit", "residencePermit", "other"
@@ -186,7 +187,12 @@ class QualificationsApi:
             "Remark": submission.remark,
             **_amendable(submission, certify_code),
         }
-        data = self._rpc.call(VERSION, "SubmitSmsQualification", params, idempotent=False)
+
+        def landed() -> dict[str, Any] | None:
+            found = self.find_by_name(submission.name)
+            return None if found is None else {"Data": str(found.qualification_id)}
+
+        data = self._rpc.call(VERSION, "SubmitSmsQualification", params, idempotent=False, landed=landed)
         return int(data["Data"])
 
     def update(
@@ -199,29 +205,30 @@ class QualificationsApi:
         """
         params = {"QualificationGroupId": qualification_id, "OrderId": work_order_id,
                   **_amendable(submission, certify_code)}  # fmt: skip
-        self._rpc.call(VERSION, "UpdateSmsQualification", params, idempotent=False)
+
+        def landed() -> dict[str, Any] | None:  # an amendment gets a new review ticket
+            current = self.get(qualification_id)
+            return None if current is None or current.work_order_id == work_order_id else {}
+
+        self._rpc.call(VERSION, "UpdateSmsQualification", params, idempotent=False, landed=landed,
+                       not_found=NOT_FOUND)  # fmt: skip
 
     def delete(self, qualification_id: int, work_order_id: int) -> bool:
         """Delete a qualification (DeleteSmsQualification); ``False`` when it did not exist."""
         params = {"QualificationGroupId": qualification_id, "OrderId": work_order_id}
         try:
-            self._rpc.call(VERSION, "DeleteSmsQualification", params, idempotent=True)
-        except AliSmsApiError as error:
-            if error.code in NOT_FOUND_CODES:
-                return False
-            raise
+            self._rpc.call(VERSION, "DeleteSmsQualification", params, idempotent=True, not_found=NOT_FOUND)
+        except NotFoundError:
+            return False
         return True
 
     def get(self, qualification_id: int) -> Qualification | None:
         """One qualification (QuerySingleSmsQualification), or ``None`` when the account has none with this id."""
         try:
-            data = self._rpc.call(
-                VERSION, "QuerySingleSmsQualification", {"QualificationGroupId": qualification_id}, idempotent=True
-            )
-        except AliSmsApiError as error:
-            if error.code in NOT_FOUND_CODES:
-                return None
-            raise
+            data = self._rpc.call(VERSION, "QuerySingleSmsQualification", {"QualificationGroupId": qualification_id},
+                                  idempotent=True, not_found=NOT_FOUND)  # fmt: skip
+        except NotFoundError:
+            return None
         qualification = _qualification(data.get("Data") or {})
         if qualification.status != ReviewStatus.REJECTED:
             return qualification

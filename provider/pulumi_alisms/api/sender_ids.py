@@ -14,13 +14,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pulumi_alisms.api.cache import ListCache, invalidates
-from pulumi_alisms.api.client import ParamValue, RpcClient
-from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.api.cache import DEFAULT_MAX_AGE, ListCache, invalidates
+from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
+from pulumi_alisms.errors import NotFoundError
 from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES, UseCase
 
 VERSION = "2017-06-20"
-NOT_FOUND = "InvalidRegistrationId.NotFound"
+NOT_FOUND: NotFoundTable = frozenset({("InvalidRegistrationId.NotFound", 404)})  # docs/api.md
 MAX_PAGE_SIZE = 100
 
 RegistrationStatus = Literal[
@@ -92,10 +92,10 @@ class DocumentUpload(BaseModel):
 class SenderIdsApi:
     """Submit, follow, amend and withdraw SenderID registrations."""
 
-    def __init__(self, rpc: RpcClient) -> None:
+    def __init__(self, rpc: RpcClient, *, list_cache_seconds: float = DEFAULT_MAX_AGE) -> None:
         self._rpc = rpc
         self.list_cache: ListCache[str, Registration] = ListCache(
-            lambda: {item.registration_id: item for item in self.iter_all()}
+            lambda: {item.registration_id: item for item in self.iter_all()}, list_cache_seconds
         )
 
     @invalidates
@@ -132,17 +132,14 @@ class SenderIdsApi:
         """One registration (GetSenderIdRegistration), or ``None`` when it does not exist."""
         try:
             data = self._rpc.call(VERSION, "GetSenderIdRegistration", {"RegistrationId": registration_id},
-                                  idempotent=True)  # fmt: skip
-        except AliSmsApiError as error:
-            if error.code == NOT_FOUND:
-                return None
-            raise
+                                  idempotent=True, not_found=NOT_FOUND)  # fmt: skip
+        except NotFoundError:
+            return None
         return _registration(data["Registration"])
 
     def lookup(self, registration_id: str) -> Registration | None:
         """One registration from the shared list snapshot (see ``api.cache``); a miss is a direct :meth:`get`."""
-        cached = self.list_cache.get(registration_id)
-        return cached if cached is not None else self.get(registration_id)
+        return self.list_cache.lookup(registration_id, self.get)
 
     def list_page(
         self, page: int = 1, size: int = 20, *, country: str | None = None, status: RegistrationStatus | None = None
@@ -181,8 +178,8 @@ class SenderIdsApi:
     def upload_documents(self, registration_id: str, documents: Sequence[DocumentUpload]) -> RegistrationAck:
         """Upload the documents of a DocumentsRendered registration from local files (UploadSenderIdDocuments)."""
         payload = [_encode_document(document) for document in documents]
-        data = self._rpc.call(VERSION, "UploadSenderIdDocuments",
-                              {"RegistrationId": registration_id, "Documents": payload}, idempotent=False)  # fmt: skip
+        data = self._rpc.call(VERSION, "UploadSenderIdDocuments", {"RegistrationId": registration_id,
+                              "Documents": payload}, idempotent=False, not_found=NOT_FOUND)  # fmt: skip
         return _ack(data)
 
     @invalidates
@@ -211,17 +208,17 @@ class SenderIdsApi:
             "BusinessInfo": business_info,
             "SampleTemplates": None if sample_templates is None else list(sample_templates),
         }
-        return _ack(self._rpc.call(VERSION, "UpdateSenderIdRegistration", params, idempotent=False))
+        return _ack(self._rpc.call(VERSION, "UpdateSenderIdRegistration", params, idempotent=False,
+                                   not_found=NOT_FOUND))  # fmt: skip
 
     @invalidates
     def delete(self, registration_id: str) -> bool:
         """Withdraw and delete a registration (DeleteSenderIdRegistration); ``False`` if it was already gone."""
         try:
-            self._rpc.call(VERSION, "DeleteSenderIdRegistration", {"RegistrationId": registration_id}, idempotent=True)
-        except AliSmsApiError as error:
-            if error.code == NOT_FOUND:
-                return False
-            raise
+            self._rpc.call(VERSION, "DeleteSenderIdRegistration", {"RegistrationId": registration_id},
+                           idempotent=True, not_found=NOT_FOUND)  # fmt: skip
+        except NotFoundError:
+            return False
         return True
 
 

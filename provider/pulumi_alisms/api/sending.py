@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.client import RpcClient
+from pulumi_alisms.api.client import NotFoundTable, RpcClient
 from pulumi_alisms.rules.phone_numbers import parse_phone_number
 from pulumi_alisms.rules.sender_ids import UseCase
 
 VERSION = "2018-05-01"
+NOT_FOUND: NotFoundTable = frozenset({("InvalidMessageId.NotFound", 404)})
 # Use case -> SendMessageToGlobe ``Type``.
 MESSAGE_TYPES: dict[str, str] = {"otp": "OTP", "notification": "NOTIFY", "promotional": "MKT"}
 DeliveryStatus = Literal["sent", "failed", "sending"]
@@ -72,8 +73,9 @@ class SendingApi:
         return _sent(data)
 
     def query(self, message_id: str) -> MessageRecord:
-        """The delivery report of a message (QueryMessage)."""
-        data = self._rpc.call(VERSION, "QueryMessage", {"MessageId": message_id}, idempotent=True)
+        """The delivery report of a message (QueryMessage); NotFoundError for an id the account does not know."""
+        data = self._rpc.call(VERSION, "QueryMessage", {"MessageId": message_id}, idempotent=True,
+                              not_found=NOT_FOUND)  # fmt: skip
         to = str(data.get("To") or "")
         return MessageRecord(
             message_id=str(data.get("MessageId") or message_id),

@@ -4,8 +4,8 @@ QuerySmsSignList, ChangeSignatureQualification.
 A signature is named by its name (the id). Its review status and, once approved, its carrier registration
 (``carrier_registration``: one entry per carrier) are state: a signature sends only when ``registered``.
 GetSmsSign does not return the source or type it was created with; ``type`` is read from ``SignUsage`` where
-the text is known. CreateSmsSign and UpdateSmsSign have no ClientToken: they are retried only when throttled
-(a signature name is unique, so a lost answer is found with :meth:`SignaturesApi.get`).
+the text is known. CreateSmsSign and UpdateSmsSign have no ClientToken: after a failure that may have committed,
+the retry loop asks whether the write landed (the name exists; the signature is no longer rejected) first.
 """
 
 from collections.abc import Iterator
@@ -13,15 +13,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.client import ParamValue, RpcClient
+from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
 from pulumi_alisms.api.paging import every_item
-from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.errors import AliSmsApiError, NotFoundError
 from pulumi_alisms.rules.signatures import SIGN_SOURCE_CODES, SIGN_TYPE_CODES, SignatureSource, SignatureType
 from pulumi_alisms.rules.statuses import SENDABLE_CARRIER_STATUSES, CarrierRegistrationStatus, ReviewStatus
 
 VERSION = "2017-05-25"
 MAX_PAGE_SIZE = 50
-NOT_FOUND_CODES = frozenset({"SignatureNotFound"})
+NOT_FOUND: NotFoundTable = frozenset({("SignatureNotFound", 404)})  # GetSmsSign's published 404
 # GetSmsSign SignStatus / QuerySmsSignList AuditStatus -> status.
 _STATUS_BY_WIRE: dict[str, ReviewStatus] = {
     "0": ReviewStatus.UNDER_REVIEW, "AUDIT_STATE_INIT": ReviewStatus.UNDER_REVIEW,
@@ -127,32 +127,39 @@ class SignaturesApi:
 
     def create(self, request: SignatureRequest) -> str:
         """Submit a signature for review (CreateSmsSign); returns the review ticket (OrderId)."""
-        data = self._rpc.call(VERSION, "CreateSmsSign", _application(request), idempotent=False)
+
+        def landed() -> dict[str, Any] | None:
+            found = self.get(request.name)
+            return None if found is None else {"OrderId": found.order_id}
+
+        data = self._rpc.call(VERSION, "CreateSmsSign", _application(request), idempotent=False, landed=landed)
         return str(data.get("OrderId") or "")
 
     def update(self, request: SignatureRequest) -> str:
         """Change a rejected signature and resubmit it (UpdateSmsSign); returns the new review ticket."""
-        data = self._rpc.call(VERSION, "UpdateSmsSign", _application(request), idempotent=False)
+
+        def landed() -> dict[str, Any] | None:  # only a rejected signature can be updated; an update resubmits it
+            found = self.get(request.name)
+            return None if found is None or found.status == ReviewStatus.REJECTED else {"OrderId": found.order_id}
+
+        data = self._rpc.call(VERSION, "UpdateSmsSign", _application(request), idempotent=False, landed=landed,
+                              not_found=NOT_FOUND)  # fmt: skip
         return str(data.get("OrderId") or "")
 
     def delete(self, name: str) -> bool:
         """Delete a signature (DeleteSmsSign); ``False`` when it did not exist."""
         try:
-            self._rpc.call(VERSION, "DeleteSmsSign", {"SignName": name}, idempotent=True)
-        except AliSmsApiError as error:
-            if error.code in NOT_FOUND_CODES:
-                return False
-            raise
+            self._rpc.call(VERSION, "DeleteSmsSign", {"SignName": name}, idempotent=True, not_found=NOT_FOUND)
+        except NotFoundError:
+            return False
         return True
 
     def get(self, name: str) -> Signature | None:
         """One signature (GetSmsSign), or ``None`` when the account has none with this name."""
         try:
-            data = self._rpc.call(VERSION, "GetSmsSign", {"SignName": name}, idempotent=True)
-        except AliSmsApiError as error:
-            if error.code in NOT_FOUND_CODES:
-                return None
-            raise
+            data = self._rpc.call(VERSION, "GetSmsSign", {"SignName": name}, idempotent=True, not_found=NOT_FOUND)
+        except NotFoundError:
+            return None
         audit = data.get("AuditInfo") or {}
         return Signature(
             name=str(data.get("SignName") or name),
@@ -182,7 +189,7 @@ class SignaturesApi:
         signature registers with the carriers again."""
         params: dict[str, ParamValue] = {"SignatureName": name, "QualificationId": qualification_id,
                                          "AuthorizationLetterId": authorization_letter_id}  # fmt: skip
-        self._rpc.call(VERSION, "ChangeSignatureQualification", params, idempotent=True)
+        self._rpc.call(VERSION, "ChangeSignatureQualification", params, idempotent=True, not_found=NOT_FOUND)
 
     def list_page(self, page: int = 1, size: int = MAX_PAGE_SIZE) -> SignaturePage:
         """One page of signatures, oldest first (QuerySmsSignList; ``page`` from 1, ``size`` 1-50)."""

@@ -2,47 +2,56 @@
 QuerySmsTemplateList (Dysmsapi 2017-05-25).
 
 CreateSmsTemplate and UpdateSmsTemplate take no ClientToken, so a blind retry after a lost answer could
-create a duplicate (or fail, since only rejected templates can be updated). Both run once per attempt;
-after a failure that may have committed, they look at the account to see whether the write landed
-before trying again. A template already in the account with the same name, type and content counts as
-the one being created.
+create a duplicate (or fail, since only rejected templates can be updated). After a failure that may have
+committed, the client's retry loop asks their look-ups whether the write landed before trying again. A
+template already in the account with the same name, type and content counts as the one being created.
+
+Review states are :class:`~pulumi_alisms.rules.statuses.ReviewStatus`; a state this module does not know
+reads as ``Unknown``, and a template type it does not know keeps its wire code as text (docs/api.md), so that
+a new kind of template in the account never breaks a listing.
 """
 
-import random
-import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal, cast
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.cache import ListCache, invalidates
-from pulumi_alisms.api.client import ParamValue, RpcClient
-from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.api.cache import DEFAULT_MAX_AGE, ListCache, invalidates
+from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
+from pulumi_alisms.errors import NotFoundError
+from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.rules.templates import TEMPLATE_KINDS_BY_CODE, TEMPLATE_TYPE_CODES, TemplateKind
 
 VERSION = "2017-05-25"
-NOT_FOUND_CODE = "isv.TEMPLATE_NOT_EXIST"
+# The emulator's answer, and the one Alibaba's metadata documents for GetSmsTemplate.
+NOT_FOUND: NotFoundTable = frozenset({("isv.TEMPLATE_NOT_EXIST", 200), ("TemplateNotFound", 404)})
 MAX_PAGE_SIZE = 50
 
-TemplateStatus = Literal["reviewing", "approved", "rejected"]
-# GetSmsTemplate TemplateStatus / QuerySmsTemplateList AuditStatus -> status.
-_STATUS_BY_WIRE: dict[str, TemplateStatus] = {
-    "0": "reviewing", "1": "approved", "2": "rejected",
-    "AUDIT_STATE_INIT": "reviewing", "AUDIT_STATE_PASS": "approved", "AUDIT_STATE_NOT_PASS": "rejected",
+# GetSmsTemplate TemplateStatus / QuerySmsTemplateList AuditStatus (as the official SDK documents them,
+# including its spelling AUDIT_SATE_CANCEL) -> status; anything else is Unknown.
+_STATUS_BY_WIRE: dict[str, ReviewStatus] = {
+    "0": ReviewStatus.UNDER_REVIEW, "1": ReviewStatus.APPROVED, "2": ReviewStatus.REJECTED,
+    "10": ReviewStatus.CANCELLED,
+    "AUDIT_STATE_INIT": ReviewStatus.UNDER_REVIEW, "AUDIT_STATE_PASS": ReviewStatus.APPROVED,
+    "AUDIT_STATE_NOT_PASS": ReviewStatus.REJECTED, "AUDIT_SATE_CANCEL": ReviewStatus.CANCELLED,
+    "AUDIT_STATE_CANCEL": ReviewStatus.CANCELLED,
 }  # fmt: skip
 
 
 class TemplateSummary(BaseModel):
-    """A template as QuerySmsTemplateList reports it (no remark or intl_type: the list does not carry them)."""
+    """A template as QuerySmsTemplateList reports it (no remark or intl_type: the list does not carry them).
 
-    model_config = ConfigDict(frozen=True)
+    ``type`` is the wire code as text (``"7"``) for a kind of template this project does not manage.
+    """
+
+    model_config = ConfigDict(frozen=True, use_enum_values=True)
 
     template_code: str
     name: str
-    type: TemplateKind
+    type: TemplateKind | str
     content: str
-    status: TemplateStatus
-    reject_reason: str | None = None
+    status: ReviewStatus
+    status_reason: str | None = None
     created_at: str | None = None
     order_id: str | None = None
 
@@ -67,11 +76,10 @@ class TemplatePage(BaseModel):
 class TemplatesApi:
     """Create, read, update, delete and list the account's message templates."""
 
-    def __init__(self, rpc: RpcClient) -> None:
+    def __init__(self, rpc: RpcClient, *, list_cache_seconds: float = DEFAULT_MAX_AGE) -> None:
         self._rpc = rpc
-        self._rng = random.Random()
         self.list_cache: ListCache[str, TemplateSummary] = ListCache(
-            lambda: {item.template_code: item for item in self.iter_all()}
+            lambda: {item.template_code: item for item in self.iter_all()}, list_cache_seconds
         )
 
     @invalidates
@@ -95,25 +103,25 @@ class TemplatesApi:
             )  # fmt: skip
             return None if found is None else {"TemplateCode": found.template_code}
 
-        data = self._write("CreateSmsTemplate", _submission(name, type, content, remark, intl_type, signature), landed)
+        params = _submission(name, type, content, remark, intl_type, signature)
+        data = self._rpc.call(VERSION, "CreateSmsTemplate", params, idempotent=False, landed=landed)
         return str(data["TemplateCode"])
 
     def get(self, code: str) -> Template | None:
         """One template (GetSmsTemplate), or ``None`` when the account has no such template."""
         try:
-            data = self._rpc.call(VERSION, "GetSmsTemplate", {"TemplateCode": code}, idempotent=True)
-        except AliSmsApiError as error:
-            if error.code == NOT_FOUND_CODE:
-                return None
-            raise
+            data = self._rpc.call(VERSION, "GetSmsTemplate", {"TemplateCode": code}, idempotent=True,
+                                  not_found=NOT_FOUND)  # fmt: skip
+        except NotFoundError:
+            return None
         audit = data.get("AuditInfo") or {}
         return Template(
             template_code=str(data["TemplateCode"]),
             name=str(data["TemplateName"]),
-            type=_kind("GetSmsTemplate", data["TemplateType"]),
+            type=_kind(data["TemplateType"]),
             content=str(data["TemplateContent"]),
-            status=_status("GetSmsTemplate", data.get("TemplateStatus")),
-            reject_reason=audit.get("RejectInfo") or None,
+            status=_status(data.get("TemplateStatus")),
+            status_reason=audit.get("RejectInfo") or None,
             created_at=data.get("CreateDate"),
             order_id=data.get("OrderId"),
             remark=data.get("Remark") or None,
@@ -129,13 +137,16 @@ class TemplatesApi:
         with the same name, type and content: Alibaba modifies only templates that failed review, so an approved
         template's remark cannot have changed. Any other template is read with GetSmsTemplate.
         """
-        listed = self.list_cache.get(code)
-        if listed is None or recorded is None or not _unchanged_since_approved(listed, recorded):
-            return self.get(code)
-        intl_type = recorded.get("intl_type")
-        return Template(**listed.model_dump(), remark=recorded.get("remark") or None,
-                        intl_type=None if intl_type is None else int(intl_type),
-                        signature=recorded.get("signature") or None)  # fmt: skip
+
+        def complete(listed: TemplateSummary) -> Template | None:
+            if recorded is None or not _unchanged_since_approved(listed, recorded):
+                return None
+            intl_type = recorded.get("intl_type")
+            return Template(**listed.model_dump(), remark=recorded.get("remark") or None,
+                            intl_type=None if intl_type is None else int(intl_type),
+                            signature=recorded.get("signature") or None)  # fmt: skip
+
+        return self.list_cache.lookup(code, self.get, complete)
 
     @invalidates
     def update(
@@ -152,23 +163,21 @@ class TemplatesApi:
 
         def landed() -> dict[str, Any] | None:
             current = self.get(code)
-            if current is None or current.status == "rejected":
+            if current is None or current.status == ReviewStatus.REJECTED:
                 return None
             same = (current.name, current.type, current.content, current.remark, current.intl_type, current.signature)
             return {} if same == (name, type, content, remark or None, intl_type, signature) else None
 
         params = {"TemplateCode": code, **_submission(name, type, content, remark, intl_type, signature)}
-        self._write("UpdateSmsTemplate", params, landed)
+        self._rpc.call(VERSION, "UpdateSmsTemplate", params, idempotent=False, landed=landed, not_found=NOT_FOUND)
 
     @invalidates
     def delete(self, code: str) -> bool:
         """Delete a template (DeleteSmsTemplate); ``False`` when it did not exist."""
         try:
-            self._rpc.call(VERSION, "DeleteSmsTemplate", {"TemplateCode": code}, idempotent=True)
-        except AliSmsApiError as error:
-            if error.code == NOT_FOUND_CODE:
-                return False
-            raise
+            self._rpc.call(VERSION, "DeleteSmsTemplate", {"TemplateCode": code}, idempotent=True, not_found=NOT_FOUND)
+        except NotFoundError:
+            return False
         return True
 
     def list_page(self, page: int = 1, size: int = MAX_PAGE_SIZE) -> TemplatePage:
@@ -202,27 +211,6 @@ class TemplatesApi:
         """Every template of the account."""
         return list(self.iter_all())
 
-    def _write(
-        self, action: str, params: dict[str, ParamValue], landed: Callable[[], dict[str, Any] | None]
-    ) -> dict[str, Any]:
-        """Run a write without a ClientToken; after a failure that may have committed, ask ``landed`` first."""
-        policy = self._rpc.retry
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return self._rpc.call(VERSION, action, params, idempotent=False)
-            except AliSmsApiError as error:
-                pause = policy.delay(attempt, self._rng)
-                out_of_time = time.monotonic() - started + pause > policy.max_total_seconds
-                if not error.retryable or attempt >= policy.max_attempts or out_of_time:
-                    raise
-            time.sleep(pause)
-            found = landed()
-            if found is not None:
-                return found
-
 
 def _submission(
     name: str, kind: TemplateKind, content: str, remark: str | None, intl_type: int | None, signature: str | None
@@ -238,23 +226,20 @@ def _submission(
 
 
 def _unchanged_since_approved(listed: TemplateSummary, recorded: Mapping[str, Any]) -> bool:
-    if listed.status != "approved" or recorded.get("status") != "approved":
+    if listed.status != ReviewStatus.APPROVED or recorded.get("status") != ReviewStatus.APPROVED:
         return False
     return all(recorded.get(name) == getattr(listed, name) for name in ("template_code", "name", "type", "content"))
 
 
-def _kind(action: str, value: Any) -> TemplateKind:
-    kind = TEMPLATE_KINDS_BY_CODE.get(int(value)) if str(value).isdigit() else None
-    if kind is None:
-        raise AliSmsApiError(action, "InvalidResponse", f"unknown template type {value!r}")
-    return cast(TemplateKind, kind)
+def _kind(value: Any) -> TemplateKind | str:
+    """The kind of a wire TemplateType/OuterTemplateType; the code as text for a kind this project does not know."""
+    text = str(value)
+    kind = TEMPLATE_KINDS_BY_CODE.get(int(text)) if text.isdigit() else None
+    return text if kind is None else cast(TemplateKind, kind)
 
 
-def _status(action: str, value: Any) -> TemplateStatus:
-    status = _STATUS_BY_WIRE.get(str(value))
-    if status is None:
-        raise AliSmsApiError(action, "InvalidResponse", f"unknown template review status {value!r}")
-    return status
+def _status(value: Any) -> ReviewStatus:
+    return _STATUS_BY_WIRE.get(str(value), ReviewStatus.UNKNOWN)
 
 
 def _summary(item: dict[str, Any]) -> TemplateSummary:
@@ -262,10 +247,10 @@ def _summary(item: dict[str, Any]) -> TemplateSummary:
     return TemplateSummary(
         template_code=str(item["TemplateCode"]),
         name=str(item["TemplateName"]),
-        type=_kind("QuerySmsTemplateList", item["OuterTemplateType"]),
+        type=_kind(item["OuterTemplateType"]),
         content=str(item["TemplateContent"]),
-        status=_status("QuerySmsTemplateList", item.get("AuditStatus")),
-        reject_reason=reason.get("RejectInfo") or None,
+        status=_status(item.get("AuditStatus")),
+        status_reason=reason.get("RejectInfo") or None,
         created_at=item.get("CreateDate"),
         order_id=item.get("OrderId"),
     )

@@ -43,6 +43,10 @@ def register(commands: Commands) -> None:
     serve.add_argument("--port", type=int, default=0, help="port (default: 0, any free port)")
     serve.add_argument("--review-speed", metavar="SPEED", help=f"store a review speed first: {SPEEDS_HELP}")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    serve.add_argument("--connection-limit", type=int, metavar="N",
+                       help="open connections at most; more wait to be accepted (default: 100)")  # fmt: skip
+    serve.add_argument("--channel-timeout", type=int, metavar="SECONDS",
+                       help="close a connection silent this long, idle or mid-request (default: 30)")  # fmt: skip
     faults = serve.add_argument_group("fault injection (rates are probabilities per request, 0-1)")
     faults.add_argument("--fault-throttle", type=float, default=0.0, metavar="RATE",
                         help="answer Throttling.User without running the operation")  # fmt: skip
@@ -108,14 +112,14 @@ def _account_state(args: argparse.Namespace, *, create: bool) -> Iterator["Store
     """The state file's store; admin refusals and database failures become one-line errors."""
     import sqlite3
 
-    from pulumi_alisms.emulator.store import Store
+    from pulumi_alisms.emulator.store import StateFileError, Store
 
     path = _state_file(args)
     if not create and not Path(path).exists():
         raise CliError(f"no emulator state file at {path}: pass --state-file, or set ALISMS_STATE_FILE")
     try:
         yield Store(path)
-    except (LookupError, ValueError) as error:
+    except (LookupError, ValueError, StateFileError) as error:
         raise CliError(str(error)) from None
     except (sqlite3.Error, OSError) as error:
         raise CliError(f"cannot use the state file {path}: {error}") from None
@@ -126,13 +130,15 @@ def _serve(args: argparse.Namespace) -> int:
     import signal
 
     from pulumi_alisms.emulator import admin, clock
-    from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
+    from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, MAX_BODY_BYTES, EmulatorApp
     from pulumi_alisms.emulator.faults import FaultConfig
     from pulumi_alisms.emulator.server import EmulatorServer
 
     extra = _extra_key_pairs(os.environ.get(KEY_PAIRS_ENV, ""), reserved=DEV_ACCESS_KEY_ID)
-    if args.threads < 1:
-        raise CliError(f"--threads must be at least 1, got {args.threads}")
+    limits = {name: getattr(args, name) for name in ("threads", "connection_limit", "channel_timeout")}
+    for name, value in limits.items():
+        if value is not None and value < 1:
+            raise CliError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
     try:
         faults = FaultConfig(throttle_rate=args.fault_throttle, error_rate=args.fault_error,
                              latency_ms=args.fault_latency_ms, drop_after_commit_rate=args.fault_drop_after_commit,
@@ -145,7 +151,8 @@ def _serve(args: argparse.Namespace) -> int:
         speed = clock.review_speed(store)
     app = EmulatorApp(store, key_pairs={DEV_ACCESS_KEY_ID: DEV_ACCESS_KEY_SECRET, **extra}, faults=faults)
     try:
-        server = EmulatorServer(app, host=args.host, port=args.port, threads=args.threads)
+        given = {name: value for name, value in limits.items() if value is not None}
+        server = EmulatorServer(app, host=args.host, port=args.port, **given)
     except (OSError, OverflowError) as error:
         raise CliError(f"cannot listen on {args.host} port {args.port}: {error}") from None
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
@@ -155,6 +162,8 @@ def _serve(args: argparse.Namespace) -> int:
         f"AccessKeySecret: {DEV_ACCESS_KEY_SECRET}",
         f"state file: {Path(store.path).resolve()}",
         f"review speed: {speed}",
+        f"limits: connections {server.connection_limit}, channel timeout {server.channel_timeout} s, "
+        f"request body {MAX_BODY_BYTES // (1024 * 1024)} MiB",
     ]
     if extra:
         lines.append(f"extra key pairs from {KEY_PAIRS_ENV}: {', '.join(extra)}")

@@ -1,7 +1,7 @@
 """``alisms validate``: GitOps checks of account files for pull requests, without Pulumi state.
 
-``alisms plan``, ``drift`` and ``export`` compare a file with the live account (``spec.reconcile``) and
-write the live account as a file (``spec.export``).
+``alisms plan``, ``drift`` and ``export`` compare a file with the live account (``spec.changes``,
+``spec.drift``) and write the live account as a file (``spec.export``).
 """
 
 import argparse
@@ -16,8 +16,9 @@ from pulumi_alisms.cli import CliError, Commands, table
 
 if TYPE_CHECKING:
     from pulumi_alisms.api.config import AccountSettings
+    from pulumi_alisms.spec.changes import Change
+    from pulumi_alisms.spec.live import LiveAccount
     from pulumi_alisms.spec.models import AccountSpec
-    from pulumi_alisms.spec.reconcile import Change, LiveAccount
 
 OUTPUT_FORMATS = ("text", "json")
 
@@ -133,7 +134,7 @@ def _register_live(sub: Commands) -> None:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from pulumi_alisms.spec.reconcile import plan
+    from pulumi_alisms.spec.changes import plan
 
     spec = _load(args.file)
     settings, live = _read_live(args, details_for=spec)
@@ -154,7 +155,7 @@ def _plan(args: argparse.Namespace) -> int:
 def _drift(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from pulumi_alisms.spec.reconcile import drift
+    from pulumi_alisms.spec.drift import drift
 
     spec = _load(args.file)
     settings, live = _read_live(args, details_for=spec)
@@ -225,7 +226,7 @@ def _read_live(
     """The account's settings and what it holds; API and configuration failures become one-line errors."""
     from pulumi_alisms.api.account import open_account
     from pulumi_alisms.errors import AliSmsApiError, ConfigurationError
-    from pulumi_alisms.spec.reconcile import read_account
+    from pulumi_alisms.spec.live import read_account
 
     settings = account_settings(args)
     if settings.embedded and not Path(settings.state_file).exists():

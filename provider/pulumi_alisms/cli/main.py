@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from pulumi_alisms.cli import CliError, Commands, emulator, gitops
+from pulumi_alisms.errors import AliSmsError
 
 # Each group adds its subcommands; a subcommand sets ``handler(args) -> exit status`` as a default.
 COMMAND_GROUPS: tuple[Callable[[Commands], None], ...] = (gitops.register, emulator.register)
@@ -43,7 +44,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"alisms: error: {error}", file=sys.stderr)
         return ERROR_EXIT
+    except AliSmsError as error:  # configuration, API and provider errors no command turned into a CliError
+        print(f"alisms: error: {_one_line(str(error))}", file=sys.stderr)
+        return ERROR_EXIT
     return status
+
+
+def _one_line(text: str) -> str:
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _version() -> str:

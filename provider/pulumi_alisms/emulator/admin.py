@@ -6,18 +6,28 @@ and signatures are decided by ``mainland_admin``.
 """
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from pulumi_alisms.emulator import clock, mainland_admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
+from pulumi_alisms.emulator.backends import sender_ids, templates
+from pulumi_alisms.emulator.backends.outbox import OutboxBackend
+from pulumi_alisms.emulator.backends.sender_ids import Registration, SenderIdsBackend
+from pulumi_alisms.emulator.backends.templates import Template, TemplatesBackend
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.params import Params
 from pulumi_alisms.emulator.store import Store
 
-REGISTRATION_PREFIX = "sr-"
-TEMPLATE_PREFIX = "SMS_"
-KINDS: tuple[str, ...] = ("registration", "template", *mainland_admin.KINDS)
+REGISTRATION_PREFIX = sender_ids.ID_PREFIX
+TEMPLATE_PREFIX = templates.CODE_PREFIX
+REGISTRATION = "registration"
+# What ``--kind`` accepts -> how the review desk names the kind in its decisions.
+_KIND_NAMES: dict[str, str] = {REGISTRATION: sender_ids.KIND, templates.KIND: templates.KIND,
+                               **{kind: kind for kind in mainland_admin.KINDS}}  # fmt: skip
+KINDS: tuple[str, ...] = tuple(_KIND_NAMES)
 _DURATION = re.compile(r"(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
 _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 
@@ -80,60 +90,36 @@ def _decide(store: Store, object_id: str, account: str, reason: str | None, kind
     """Record the decision and notify the contacts who receive review results, in one transaction."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
-    with store.transaction() as db:
-        ctx = Context(account=account, params=Params({}), db=db, now=clock.now(store), speed=clock.review_speed(store))
+    decided: Registration | Template | mainland_admin.Decided | None = None
+    with _operation(store, account) as ctx:
         kind = kind or _kind_of(ctx, object_id)
-        if kind in mainland_admin.KINDS:  # the backend records the decision and notifies the contacts
-            label, status = mainland_admin.decide(ctx, kind, object_id, reason)
-            return Decision(kind, object_id, account, label, status, reason)
-        if kind == "registration":
-            decision = _decide_registration(ctx, object_id, reason)
+        if kind == REGISTRATION:
+            decided = SenderIdsBackend(ctx).decide(object_id, reason)
+        elif kind == templates.KIND:
+            decided = TemplatesBackend(ctx).decide(object_id, reason)
         else:
-            decision = _decide_template(ctx, object_id, reason)
-        ctx.notify_review_result(decision.kind, decision.object_id, decision.label, decision.verdict, decision.reason)
-    return decision
+            decided = mainland_admin.decide(ctx, kind, object_id, reason)
+    if decided is None:
+        raise UnknownObjectError(object_id, account)
+    return Decision(_KIND_NAMES[kind], object_id, account, decided.label, decided.status, reason)
 
 
 def _kind_of(ctx: Context, object_id: str) -> str:
     if object_id.startswith(REGISTRATION_PREFIX):
-        return "registration"
+        return REGISTRATION
     if object_id.startswith(TEMPLATE_PREFIX):
-        return "template"
+        return templates.KIND
     kind = mainland_admin.kind_of(ctx, object_id)
     if kind is None:
         raise UnknownObjectError(object_id, ctx.account)
     return kind
 
 
-def _decide_registration(ctx: Context, object_id: str, reason: str | None) -> Decision:
-    row = ctx.db.execute(
-        "SELECT sender_id, country FROM registrations WHERE account = ? AND id = ?", (ctx.account, object_id)
-    ).fetchone()
-    if row is None:
-        raise UnknownObjectError(object_id, ctx.account)
-    status = "Approved" if reason is None else "Rejected"
-    ctx.db.execute(
-        "UPDATE registrations SET status = ?, status_reason = ?, reviewed_at = ?, next_step_at = NULL, "
-        "documents_due_at = NULL, updated_at = ? WHERE account = ? AND id = ?",
-        (status, reason, ctx.now, ctx.now, ctx.account, object_id),
-    )
-    label = f"{row['sender_id']} for {row['country']}"
-    return Decision("SenderID registration", object_id, ctx.account, label, status, reason)
-
-
-def _decide_template(ctx: Context, object_id: str, reason: str | None) -> Decision:
-    row = ctx.db.execute(
-        "SELECT name FROM templates WHERE account = ? AND code = ?", (ctx.account, object_id)
-    ).fetchone()
-    if row is None:
-        raise UnknownObjectError(object_id, ctx.account)
-    status = "AUDIT_STATE_PASS" if reason is None else "AUDIT_STATE_NOT_PASS"
-    ctx.db.execute(
-        "UPDATE templates SET status = ?, reject_info = ?, reviewed_at = ?, decide_at = NULL "
-        "WHERE account = ? AND code = ?",
-        (status, reason, ctx.now, ctx.account, object_id),
-    )
-    return Decision("template", object_id, ctx.account, str(row["name"]), status, reason)
+@contextmanager
+def _operation(store: Store, account: str) -> Iterator[Context]:
+    """An administrative operation on one account: a transaction at the emulator's clock."""
+    with store.transaction() as db:
+        yield Context(account=account, params=Params({}), db=db, now=clock.now(store), speed=clock.review_speed(store))
 
 
 def parse_duration(text: str) -> int:
@@ -161,25 +147,16 @@ def set_review_speed(store: Store, speed: str) -> None:
 
 def outbox(store: Store, account: str | None = None) -> list[dict[str, Any]]:
     """Notifications delivered (SMS and email), oldest first, for one account or all (``None``)."""
-    rows = (
-        store.connection()
-        .execute(
-            "SELECT id, account, channel, recipient, subject, body, created_at FROM outbox "
-            "WHERE ? IS NULL OR account = ? ORDER BY id",
-            (account, account),
-        )
-        .fetchall()
-    )
-    return [{**dict(row), "created_at": clock.iso(row["created_at"])} for row in rows]
+    with _operation(store, DEV_ACCESS_KEY_ID if account is None else account) as ctx:
+        notifications = OutboxBackend(ctx).notifications(every_account=account is None)
+    return [{**asdict(sent), "created_at": clock.iso(sent.created_at)} for sent in notifications]
 
 
 def stats(store: Store) -> dict[str, int]:
     """Authenticated calls per API action since the last reset, failed and faulted calls included."""
-    rows = store.connection().execute("SELECT action, calls FROM counters ORDER BY action").fetchall()
-    return {str(row["action"]): int(row["calls"]) for row in rows}
+    return store.call_counts()
 
 
 def reset_stats(store: Store) -> None:
     """Set every action's call counter back to zero."""
-    with store.transaction() as db:
-        db.execute("DELETE FROM counters")
+    store.reset_call_counts()

@@ -11,14 +11,15 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from email.utils import formatdate
 from typing import Any
 from urllib.parse import parse_qsl
 
 from pulumi_alisms.emulator import clock, oss
-from pulumi_alisms.emulator.auth import MAX_CLOCK_SKEW_SECONDS, SignedRequest, authenticate
+from pulumi_alisms.emulator.auth import MAX_CLOCK_SKEW_SECONDS, SignedRequest, authenticate, signed_operation
 from pulumi_alisms.emulator.context import Context
-from pulumi_alisms.emulator.errors import ApiError
+from pulumi_alisms.emulator.errors import ApiError, internal_error, not_found, throttled, unavailable
 from pulumi_alisms.emulator.faults import FaultConfig, FaultInjector
 from pulumi_alisms.emulator.params import Params
 from pulumi_alisms.emulator.routes import ACTIONS, ROUTES
@@ -26,9 +27,11 @@ from pulumi_alisms.emulator.store import Store
 
 DEV_ACCESS_KEY_ID = "alisms-dev"
 DEV_ACCESS_KEY_SECRET = "alisms-dev-secret"
-MAX_BODY_BYTES = 16 * 1024 * 1024
-# Versions whose business (isv.*) errors come back as HTTP 200 with the code in the body.
-_BODY_ERROR_VERSIONS = frozenset({"2017-05-25", "2018-05-01"})
+MAX_BODY_BYTES = 16 * 1024 * 1024  # the request limit of docs/api.md: one 10 MB document, base64, form-encoded
+# A body parsed before its signature is checked (RPC signatures cover the parsed parameters); the
+# largest legitimate one is a SenderID registration of a few hundred KB.
+MAX_PREAUTH_BODY_BYTES = 1024 * 1024
+MAX_PARAMETERS = 1_000  # the widest operation takes a few dozen
 # Protocol parameters that are not the operation's own.
 _PROTOCOL_PARAMS = frozenset(
     {"Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
@@ -76,15 +79,20 @@ class EmulatorApp:
         version = ""
         try:
             request = _parse(environ)
+            version = request.headers.get("x-acs-version") or request.query.get("Version", "")  # to shape errors
+            acs3 = bool(request.headers.get("authorization"))
+            if not acs3:  # an RPC signature covers the parsed parameters
+                request = _with_form(request)
+            caller = authenticate(request, self.key_pairs, time.time())
+            if acs3:  # an ACS3 signature covers the body's hash: parse the body once the signature holds
+                request = _with_form(request)
+            action, version = signed_operation(request)
             params = {**request.form, **request.query}
-            action = request.headers.get("x-acs-action") or params.get("Action", "")
-            version = request.headers.get("x-acs-version") or params.get("Version", "")
             handler = ROUTES.get((version, action))
             if handler is None:
                 if action in ACTIONS:
                     raise ApiError("InvalidVersion", f'Specified parameter Version "{version}" is not valid.')
-                raise ApiError("InvalidAction.NotFound", "Specified api is not found, check your url and method.", 404)
-            caller = authenticate(request, self.key_pairs, time.time())
+                raise not_found("InvalidAction.NotFound", "Specified api is not found, check your url and method.")
             if self.faults.config.latency_ms:
                 time.sleep(self.faults.config.latency_ms / 1000)
             fault = self.faults.before()
@@ -93,14 +101,12 @@ class EmulatorApp:
             result = self._run(caller.access_key_id, caller.nonce, action, handler, operation_params, fault, now,
                                base_url)  # fmt: skip
             if self.faults.drop_after_commit():
-                raise ApiError("ServiceUnavailable", "The request has failed due to a temporary failure of the "
-                               "server (injected: response lost after commit).", 503)  # fmt: skip
+                raise unavailable(" (injected: response lost after commit)")
         except ApiError as error:
             return _error_answer(error, request_id, version)
         except Exception:
             log.exception("emulator operation failed")
-            return _error_answer(ApiError("InternalError", "The request processing has failed due to some unknown "
-                                          "error.", 500), request_id, version)  # fmt: skip
+            return _error_answer(internal_error(), request_id, version)
         body = {"RequestId": request_id, **result}
         if version == "2017-05-25":
             body = {"Code": "OK", "Message": "OK", **body}
@@ -115,32 +121,21 @@ class EmulatorApp:
         wall = time.time()
         with self.store.transaction() as db:
             self._purge_nonces(db, wall)
-            inserted = db.execute("INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", (nonce, wall))
-            if inserted.rowcount == 0:
+            if not self.store.use_nonce(db, nonce, wall):
                 raise ApiError("SignatureNonceUsed", "Specified signature nonce was used already.")
-            db.execute(
-                "INSERT INTO counters (action, calls) VALUES (?, 1) "
-                "ON CONFLICT (action) DO UPDATE SET calls = calls + 1",
-                (action,),
-            )
+            self.store.count_call(db, action)
             if fault is None:
-                db.execute("SAVEPOINT operation")
                 try:
-                    result = handler(Context(account=account, params=params, db=db, now=now, speed=speed,
-                                             base_url=base_url))  # fmt: skip
+                    with self.store.savepoint(db):  # a refused operation writes nothing, but its call still counts
+                        result = handler(Context(account=account, params=params, db=db, now=now, speed=speed,
+                                                 base_url=base_url))  # fmt: skip
+                    failure: ApiError | None = None
                 except ApiError as error:
-                    db.execute("ROLLBACK TO operation")
-                    db.execute("RELEASE operation")
-                    failure: ApiError | None = error
-                else:
-                    db.execute("RELEASE operation")
-                    failure = None
+                    failure = error
         if fault == "throttle":
-            raise ApiError("Throttling.User", "Request was denied due to user flow control.")
+            raise throttled()
         if fault == "error":
-            raise ApiError(
-                "ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503
-            )
+            raise unavailable()
         if failure is not None:
             raise failure
         return result
@@ -150,7 +145,7 @@ class EmulatorApp:
             self._requests += 1
             due = self._requests % 1000 == 1
         if due:
-            db.execute("DELETE FROM nonces WHERE seen_at < ?", (wall - 2 * MAX_CLOCK_SKEW_SECONDS,))
+            self.store.forget_nonces(db, wall - 2 * MAX_CLOCK_SKEW_SECONDS)
 
 
 def _error_answer(error: ApiError, request_id: str, version: str) -> tuple[int, dict[str, Any]]:
@@ -158,22 +153,18 @@ def _error_answer(error: ApiError, request_id: str, version: str) -> tuple[int, 
                             "Message": error.message}  # fmt: skip
     if version == "2018-05-01":
         body.update(ResponseCode=error.code, ResponseDescription=error.message)
-    if error.business:
-        return (200 if version in _BODY_ERROR_VERSIONS else 400), body
     return error.status, body
 
 
 def _parse(environ: Mapping[str, Any]) -> SignedRequest:
+    """The request with its raw body, read within its limit; the form is left to :func:`_with_form`.
+
+    A request without an ``Authorization`` header (an RPC signature, which covers the parsed
+    parameters) is parsed before it is authenticated, so its body is held to :data:`MAX_PREAUTH_BODY_BYTES`.
+    """
     method = str(environ.get("REQUEST_METHOD", "GET")).upper()
     if method not in ("GET", "POST"):
         raise ApiError("UnsupportedHTTPMethod", f"HTTP method {method} is not supported; use POST.", 405)
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise ApiError("InvalidParameter.ContentLength", "Content-Length is not a number.") from None
-    if length > MAX_BODY_BYTES:
-        raise ApiError("RequestTooLarge", f"The request body is larger than {MAX_BODY_BYTES} bytes.", 413)
-    body = environ["wsgi.input"].read(length) if length > 0 else b""
     headers = {
         key[5:].lower().replace("_", "-"): str(value) for key, value in environ.items() if key.startswith("HTTP_")
     }
@@ -181,17 +172,59 @@ def _parse(environ: Mapping[str, Any]) -> SignedRequest:
         headers["content-type"] = str(environ["CONTENT_TYPE"])
     if environ.get("CONTENT_LENGTH"):
         headers["content-length"] = str(environ["CONTENT_LENGTH"])
+    body = _read_body(environ, MAX_BODY_BYTES if headers.get("authorization") else MAX_PREAUTH_BODY_BYTES)
+    query = _parameters(str(environ.get("QUERY_STRING", "")))
+    return SignedRequest(method=method, path=str(environ.get("PATH_INFO") or "/"), query=query, form={},
+                         headers=headers, body=body)  # fmt: skip
+
+
+def _read_body(environ: Mapping[str, Any], limit: int) -> bytes:
+    """The request body, refused with 413 before more than ``limit`` bytes are read."""
+    declared = str(environ.get("CONTENT_LENGTH") or "").strip()
+    stream = environ["wsgi.input"]
+    if declared:
+        if not (declared.isascii() and declared.isdigit()):
+            raise ApiError("InvalidParameter.ContentLength", "Content-Length is not a number.")
+        if int(declared) > limit:
+            raise _too_large(limit)
+        return bytes(stream.read(int(declared))) if int(declared) else b""
+    if not environ.get("wsgi.input_terminated"):  # PEP 3333: no length, no body
+        return b""
+    chunks: list[bytes] = []  # a chunked body: read until its end or one byte past the limit
+    received = 0
+    while received <= limit:
+        chunk = stream.read(min(64 * 1024, limit + 1 - received))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        received += len(chunk)
+    raise _too_large(limit)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError("RequestTooLarge", f"The request body is larger than {limit} bytes.", 413)
+
+
+def _with_form(request: SignedRequest) -> SignedRequest:
+    """``request`` with its form-encoded body parsed into parameters (other bodies carry none)."""
+    form_encoded = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+    if not request.body or not form_encoded:
+        return request
     try:
-        query = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True, strict_parsing=False))
-        form: dict[str, str] = {}
-        if body and headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-    except (UnicodeDecodeError, ValueError):
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
         raise ApiError(
             "InvalidParameter.Encoding", "The request parameters are not valid UTF-8 form encoding."
         ) from None
-    for name, value in {**query, **form}.items():
+    return replace(request, form=_parameters(text))
+
+
+def _parameters(encoded: str) -> dict[str, str]:
+    """Form-encoded ``name=value`` pairs: at most :data:`MAX_PARAMETERS` of them, none holding a NUL."""
+    if encoded.count("&") >= MAX_PARAMETERS:
+        raise ApiError("InvalidParameter.TooMany", f"The request has more than {MAX_PARAMETERS} parameters.")
+    parameters = dict(parse_qsl(encoded, keep_blank_values=True))
+    for name, value in parameters.items():
         if "\x00" in name or "\x00" in value:
             raise ApiError("InvalidParameter", f'The parameter "{name[:40]}" contains a NUL character.')
-    return SignedRequest(method=method, path=str(environ.get("PATH_INFO") or "/"), query=query, form=form,
-                         headers=headers, body=body)  # fmt: skip
+    return parameters

@@ -2,6 +2,11 @@
 
 The canonical forms follow Alibaba Cloud's published signing specification (the same bytes the
 official SDKs produce). Time and nonce checks use wall time, not the emulator's review clock.
+
+The signature binds the operation: an ACS3 signature must cover every ``x-acs-*`` header sent (and
+``host`` and ``content-type``), an RPC signature covers only parameters, so RPC requests name their
+operation in signed ``Action``/``Version`` parameters; where both a header and a parameter name it,
+they must agree.
 """
 
 import base64
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from pulumi_alisms.emulator.errors import ApiError
+from pulumi_alisms.emulator.errors import ApiError, invalid, missing
 
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
 ACS3_ALGORITHM = "ACS3-HMAC-SHA256"
@@ -62,6 +67,31 @@ def authenticate(request: SignedRequest, secrets: Mapping[str, str], wall_time: 
     raise ApiError("MissingParameter.Signature", "The request is not signed: send an Authorization header.")
 
 
+def signed_operation(request: SignedRequest) -> tuple[str, str]:
+    """The ``(Action, Version)`` the signature covers; call once the request is authenticated.
+
+    Header and parameter forms must agree where both are sent. An RPC signature covers parameters
+    only, so there the parameters must name the operation and a header may only repeat them.
+    """
+    params = {**request.form, **request.query}
+    rpc = not request.headers.get("authorization")
+    named: list[str] = []
+    for header, param in (("x-acs-action", "Action"), ("x-acs-version", "Version")):
+        in_header, in_params = request.headers.get(header), params.get(param)
+        if in_header is not None and in_params is not None and in_header != in_params:
+            raise invalid(param, f"the {header} header says {in_header[:64]!r}, the parameter {in_params[:64]!r}")
+        if rpc and in_params is None:
+            raise missing(param)
+        named.append(in_params if in_params is not None else in_header or "")
+    return named[0], named[1]
+
+
+def _must_be_signed(headers: Mapping[str, str]) -> list[str]:
+    """Headers an ACS3 signature has to cover: host, the date and nonce, and every x-acs-* or content-type sent."""
+    present = [name for name in headers if name.startswith("x-acs-") or name == "content-type"]
+    return sorted({"host", "x-acs-date", "x-acs-signature-nonce", *present})
+
+
 def _secret_for(key_id: str, secrets: Mapping[str, str]) -> str:
     secret = secrets.get(key_id)
     if secret is None:
@@ -101,9 +131,9 @@ def _authenticate_acs3(
     if request.headers.get("x-acs-content-sha256", payload_hash) != payload_hash:
         raise ApiError("IncompleteSignature", "x-acs-content-sha256 does not match the request body.")
     signed = [name for name in match["headers"].split(";") if name]
-    for required in ("host", "x-acs-date", "x-acs-signature-nonce"):
-        if required not in signed:
-            raise ApiError("IncompleteSignature", f"The signature must cover the {required} header.")
+    unsigned = [name for name in _must_be_signed(request.headers) if name not in signed]
+    if unsigned:
+        raise ApiError("IncompleteSignature", f"The signature must cover the {unsigned[0]} header.")
     canonical_headers = "".join(f"{name}:{request.headers.get(name, '').strip()}\n" for name in signed)
     canonical_request = "\n".join(
         [request.method, request.path or "/", canonical_query(request.query), canonical_headers,

@@ -4,6 +4,7 @@ Review speeds decide how long each review step takes. ``realistic`` counts only 
 9:00-21:00 UTC every day (the vendor reviews Monday to Sunday).
 """
 
+import math
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -15,6 +16,9 @@ REVIEW_SPEEDS: tuple[str, ...] = ("instant", "fast", "realistic")
 DEFAULT_REVIEW_SPEED: ReviewSpeed = "realistic"
 REVIEW_DAY_START_HOUR = 9
 REVIEW_DAY_END_HOUR = 21
+# Far enough for any review or expiry scenario, near enough that every derived time is a valid date.
+MAX_CLOCK_OFFSET_YEARS = 100
+MAX_CLOCK_OFFSET_SECONDS = MAX_CLOCK_OFFSET_YEARS * 365.25 * 86_400
 
 # Step -> (fast seconds, realistic review hours).
 _STEP_DURATIONS: dict[str, tuple[float, float]] = {
@@ -29,14 +33,34 @@ _STEP_DURATIONS: dict[str, tuple[float, float]] = {
 
 def now(store: Store) -> float:
     """The emulator's current time (epoch seconds)."""
-    return time.time() + float(store.setting("clock_offset", "0"))
+    return time.time() + clock_offset(store)
+
+
+def clock_offset(store: Store) -> float:
+    """How far the emulator's clock is ahead of wall time, in seconds.
+
+    A stored value outside ``0..MAX_CLOCK_OFFSET_SECONDS`` (written by a version that did not bound it,
+    or by hand) is read as the nearest bound, so that every time stays printable.
+    """
+    try:
+        offset = float(store.setting("clock_offset", "0"))
+    except ValueError:
+        return 0.0
+    return min(max(offset, 0.0), MAX_CLOCK_OFFSET_SECONDS) if math.isfinite(offset) else 0.0
 
 
 def advance(store: Store, seconds: float) -> float:
-    """Move the emulator's clock forward; returns the new offset."""
-    if seconds < 0:
+    """Move the emulator's clock forward, at most to ``MAX_CLOCK_OFFSET_SECONDS`` ahead; returns the new offset."""
+    if not seconds >= 0:  # also refuses NaN
         raise ValueError("the clock only moves forward")
-    offset = float(store.setting("clock_offset", "0")) + seconds
+    current = clock_offset(store)
+    if seconds > MAX_CLOCK_OFFSET_SECONDS - current:  # compared before any float conversion: seconds may be huge
+        raise ValueError(
+            f"the emulator's clock stays within {MAX_CLOCK_OFFSET_YEARS} years of real time: it is "
+            f"{current / 86_400:.0f} days ahead, so it can move at most "
+            f"{(MAX_CLOCK_OFFSET_SECONDS - current) / 86_400:.0f} more days"
+        )
+    offset = current + float(seconds)
     store.set_setting("clock_offset", repr(offset))
     return offset
 

@@ -6,7 +6,7 @@ results. A decision is final for the object it names: the automatic review does 
 """
 
 from pulumi_alisms.emulator import clock
-from pulumi_alisms.emulator.backends.qualifications import QualificationsBackend
+from pulumi_alisms.emulator.backends.qualifications import Qualification, QualificationsBackend
 from pulumi_alisms.emulator.backends.signatures import Signature, SignaturesBackend
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.params import Params
@@ -28,15 +28,16 @@ def kind_of(ctx: Context, object_id: str) -> str | None:
     return SIGNATURE if signature else None
 
 
-def decide(ctx: Context, kind: str, object_id: str, reason: str | None) -> tuple[str, str]:
-    """Approve (``reason`` ``None``) or reject an object now; returns (what it is, for people; its new status)."""
+Decided = Qualification | Signature
+
+
+def decide(ctx: Context, kind: str, object_id: str, reason: str | None) -> Decided:
+    """Approve (``reason`` ``None``) or reject an object now; the object as decided."""
     if kind == QUALIFICATION:
         if not object_id.isdigit():
             raise LookupError(f"{object_id!r} is not a qualification id (QualificationGroupId, digits)")
-        qualification = QualificationsBackend(ctx).decide(int(object_id), reason)
-        return qualification.label, str(qualification.status)
-    signature = SignaturesBackend(ctx).decide(object_id, reason)
-    return signature.label, str(signature.status)
+        return QualificationsBackend(ctx).decide(int(object_id), reason)
+    return SignaturesBackend(ctx).decide(object_id, reason)
 
 
 def register_carrier(store: Store, name: str, account: str) -> Signature:

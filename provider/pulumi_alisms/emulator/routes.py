@@ -1,19 +1,28 @@
-"""The operation table: (Version, Action) -> handler, gathered from the API family modules."""
+"""The operation table: (Version, Action) -> handler, gathered from the responses modules.
 
-from pulumi_alisms.emulator import (
+A new API family adds its ``responses`` module to :data:`FAMILIES` (and its backend's ``SCHEMA`` to
+:data:`pulumi_alisms.emulator.backends.SCHEMAS`).
+"""
+
+from pulumi_alisms.emulator.context import Handler
+from pulumi_alisms.emulator.responses import (
+    authorization_letters,
     contacts,
     fraud,
     frequency,
+    mainland_sending,
+    qualifications,
     quota,
-    responses,
     sender_ids,
     sending,
+    signatures,
     templates,
     thresholds,
+    uploads,
 )
-from pulumi_alisms.emulator.context import Handler
 
-FAMILIES = (templates, contacts, thresholds, frequency, fraud, quota, sending, sender_ids, *responses.MODULES)
+FAMILIES = (templates, contacts, thresholds, frequency, fraud, quota, sending, sender_ids, uploads, qualifications,
+            authorization_letters, signatures, mainland_sending)  # fmt: skip
 
 ROUTES: dict[tuple[str, str], Handler] = {
     (family.VERSION, action): handler for family in FAMILIES for action, handler in family.OPERATIONS.items()

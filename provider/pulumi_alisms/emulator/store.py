@@ -1,106 +1,95 @@
 """Durable account state: one SQLite file in WAL mode, one transaction per operation.
 
+The store creates every backend's tables (:data:`~pulumi_alisms.emulator.backends.SCHEMAS`) and owns
+its own three: emulator settings, the signature nonces seen, and the call counters.
+
 Safe across threads (a connection per thread) and processes (SQLite file locking with a busy
 timeout). ``BEGIN IMMEDIATE`` takes the write lock up front so concurrent operations queue instead
 of failing with a lock upgrade error.
+
+The file holds personal data (contacts' phone numbers and emails, pending verification codes): the
+store creates it 0600 (SQLite gives ``-wal`` and ``-shm`` the database file's mode) in folders it
+creates 0700. ``Store(path, read_only=True)`` reads a copy and never writes the file.
 """
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 BUSY_TIMEOUT_MS = 30_000
+# Tables every emulator account has had since its first version: what tells an account from another SQLite file.
+ACCOUNT_TABLES = frozenset({"settings", "nonces", "counters"})
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (action TEXT PRIMARY KEY, calls INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS templates (
-    account TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, type INTEGER NOT NULL,
-    intl_type INTEGER, content TEXT NOT NULL, remark TEXT, status TEXT NOT NULL, reject_info TEXT,
-    order_id TEXT NOT NULL, created_at REAL NOT NULL, decide_at REAL, reviewed_at REAL,
-    PRIMARY KEY (account, code));
-CREATE TABLE IF NOT EXISTS contacts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, name TEXT NOT NULL, phone TEXT NOT NULL,
-    email TEXT NOT NULL, send_warning INTEGER NOT NULL, prevent_brush_warning INTEGER NOT NULL,
-    pkg_warning INTEGER NOT NULL, audit_result INTEGER NOT NULL, verified INTEGER NOT NULL DEFAULT 0,
-    verification_code TEXT, code_sent_at REAL);
-CREATE INDEX IF NOT EXISTS contacts_account ON contacts (account);
-CREATE TABLE IF NOT EXISTS thresholds (
-    account TEXT NOT NULL, biz_type TEXT NOT NULL, daily_halt INTEGER, daily_warning INTEGER,
-    monthly_halt INTEGER, monthly_warning INTEGER, PRIMARY KEY (account, biz_type));
-CREATE TABLE IF NOT EXISTS flow_limits (
-    account TEXT NOT NULL, biz_type TEXT NOT NULL, minute_limit INTEGER, hour_limit INTEGER,
-    daily_limit INTEGER, PRIMARY KEY (account, biz_type));
-CREATE TABLE IF NOT EXISTS prev_limits (
-    account TEXT PRIMARY KEY, hour_limit INTEGER, increase_rate INTEGER, success_rate INTEGER);
-CREATE TABLE IF NOT EXISTS pkg_thresholds (account TEXT PRIMARY KEY, package_warning_limit INTEGER);
-CREATE TABLE IF NOT EXISTS registrations (
-    account TEXT NOT NULL, id TEXT NOT NULL, country TEXT NOT NULL, sender_id TEXT NOT NULL,
-    company_name TEXT NOT NULL, website TEXT, use_case TEXT NOT NULL, business_info TEXT NOT NULL,
-    samples TEXT NOT NULL, documents TEXT NOT NULL, status TEXT NOT NULL, status_reason TEXT,
-    client_token TEXT, submitted_at REAL NOT NULL, updated_at REAL NOT NULL, next_step_at REAL,
-    documents_due_at REAL, reviewed_at REAL, PRIMARY KEY (account, id));
-CREATE UNIQUE INDEX IF NOT EXISTS registrations_token ON registrations (account, client_token);
-CREATE INDEX IF NOT EXISTS registrations_country ON registrations (account, country, status);
-CREATE TABLE IF NOT EXISTS messages (
-    account TEXT NOT NULL, message_id TEXT NOT NULL, to_number TEXT NOT NULL, sender TEXT,
-    country TEXT, biz_type TEXT NOT NULL, body TEXT NOT NULL, kind TEXT NOT NULL, template_code TEXT,
-    status TEXT NOT NULL, error_code TEXT, segments INTEGER NOT NULL, sent_at REAL NOT NULL,
-    PRIMARY KEY (account, message_id));
-CREATE INDEX IF NOT EXISTS messages_usage ON messages (account, biz_type, sent_at);
-CREATE INDEX IF NOT EXISTS messages_number ON messages (account, to_number, sent_at);
-CREATE TABLE IF NOT EXISTS alerts_sent (
-    account TEXT NOT NULL, kind TEXT NOT NULL, period TEXT NOT NULL, PRIMARY KEY (account, kind, period));
-CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, channel TEXT NOT NULL,
-    recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, created_at REAL NOT NULL);
 """
 
 
+class StateFileError(Exception):
+    """The state file cannot be opened as an emulator account; the message is one line naming the file."""
+
+
 class Store:
-    """The emulator's SQLite database file; hand out per-thread connections and transactions."""
+    """The emulator's SQLite database file; hand out per-thread connections and transactions.
 
-    def __init__(self, path: str | Path) -> None:
+    ``read_only=True`` opens the file with SQLite's ``mode=ro``, refuses a file that is not an emulator
+    account, and serves an in-memory copy taken at open: operations run (recording nonces and counters,
+    moving reviews on) against the copy, and the file is never written. A missing file, a directory, an
+    unreadable file or one that is not an emulator account raises :class:`StateFileError`, in both modes.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
         self._local = threading.local()
-        from pulumi_alisms.emulator.backends import SCHEMAS  # the backends' modules import this one
+        # Imported here, not at the top: the backends use the clock, which reads its settings from a Store.
+        from pulumi_alisms.emulator.backends import SCHEMAS
 
-        for schema in (SCHEMA, *SCHEMAS):
-            self.connection().executescript(schema)
+        self._copy: sqlite3.Connection | None = None
+        # The copy is one connection shared by every thread: one transaction (or read) at a time.
+        self._serialized: AbstractContextManager[Any] = threading.RLock() if read_only else nullcontext()
+        with _state_file_errors(self.path):
+            if read_only:
+                self._copy = _read_only_copy(self.path)
+            else:
+                self._local.db = _open_for_writing(self.path)
+            # For a copy, tables an older file lacks exist in memory only.
+            self.connection().executescript("".join((SCHEMA, *SCHEMAS)))
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection (autocommit mode; transactions are explicit)."""
+        if self._copy is not None:
+            return self._copy
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                 check_same_thread=False)  # fmt: skip
-            db.row_factory = sqlite3.Row
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
+            with _state_file_errors(self.path):
+                db = _configure(_connect(self.path))
             self._local.db = db
         return db
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
-        db = self.connection()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        with self._serialized:
+            db = self.connection()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def setting(self, key: str, default: str) -> str:
         """A stored emulator setting (review speed, clock offset)."""
-        row = self.connection().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        with self._serialized:
+            row = self.connection().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return str(row["value"]) if row else default
 
     def set_setting(self, key: str, value: str) -> None:
@@ -108,3 +97,130 @@ class Store:
         with self.transaction() as db:
             db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
                        (key, value, value))  # fmt: skip
+
+    @staticmethod
+    @contextmanager
+    def savepoint(db: sqlite3.Connection) -> Iterator[None]:
+        """Undo the block's writes if it raises, keeping the rest of the open transaction ``db``."""
+        db.execute("SAVEPOINT operation")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK TO operation")
+            raise
+        finally:
+            db.execute("RELEASE operation")
+
+    @staticmethod
+    def use_nonce(db: sqlite3.Connection, nonce: str, seen_at: float) -> bool:
+        """Record a signature nonce in the open transaction ``db``; ``False`` if it was used before."""
+        inserted = db.execute("INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", (nonce, seen_at))
+        return inserted.rowcount == 1
+
+    @staticmethod
+    def forget_nonces(db: sqlite3.Connection, seen_before: float) -> None:
+        """Drop the nonces seen before ``seen_before`` (too old to be replayed: the timestamp check refuses them)."""
+        db.execute("DELETE FROM nonces WHERE seen_at < ?", (seen_before,))
+
+    @staticmethod
+    def count_call(db: sqlite3.Connection, action: str) -> None:
+        """Count one call of ``action`` in the open transaction ``db``."""
+        db.execute(
+            "INSERT INTO counters (action, calls) VALUES (?, 1) ON CONFLICT (action) DO UPDATE SET calls = calls + 1",
+            (action,),
+        )
+
+    def call_counts(self) -> dict[str, int]:
+        """Calls per action since the counters were last reset, by action name."""
+        rows = self.connection().execute("SELECT action, calls FROM counters ORDER BY action").fetchall()
+        return {str(row["action"]): int(row["calls"]) for row in rows}
+
+    def reset_call_counts(self) -> None:
+        """Set every action's call counter back to zero."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM counters")
+
+
+def _connect(path: str, *, uri: bool = False) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False,
+                         uri=uri)  # fmt: skip
+    db.row_factory = sqlite3.Row
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return db
+
+
+def _open_for_writing(path: str) -> sqlite3.Connection:
+    """A connection to the account in ``path``, created (privately) if the file does not exist."""
+    if path == ":memory:":
+        return _configure(_connect(path))
+    _create_private(Path(path))
+    db = _connect(path)
+    _require_account(db, path, new_allowed=True)
+    if not os.access(path, os.W_OK):
+        raise StateFileError(f"cannot use the state file {path}: it is read-only")
+    return _configure(db)
+
+
+def _configure(db: sqlite3.Connection) -> sqlite3.Connection:
+    """WAL mode (a write to a file not yet in it: only once the file is known to be an account)."""
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def _create_private(path: Path) -> None:
+    """Create the missing folders of ``path`` (0700) and the empty database file (0600)."""
+    missing = [folder for folder in path.parents if not folder.exists()]
+    try:
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o700, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, IsADirectoryError):
+        pass  # an existing file keeps its mode; a directory is refused when it is opened
+    except OSError as error:
+        raise StateFileError(f"cannot create the state file {path}: {error.strerror}") from None
+
+
+def _require_account(db: sqlite3.Connection, path: str, *, new_allowed: bool) -> None:
+    """Refuse a SQLite file that is not an emulator account (a new, empty one too unless ``new_allowed``)."""
+    tables = {str(row[0]) for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables >= ACCOUNT_TABLES or (new_allowed and not tables):
+        return
+    what = "an empty database" if not tables else "a database with other tables"
+    raise StateFileError(f"cannot use the state file {path}: it is {what}, not an emulator account")
+
+
+def _read_only_copy(path: str) -> sqlite3.Connection:
+    """An in-memory copy of the account in ``path``, read through a ``mode=ro`` connection."""
+    if not os.path.lexists(path):
+        raise StateFileError(f"no emulator state file at {path}")
+    source = _connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        _require_account(source, path, new_allowed=False)
+        copy = _connect(":memory:")
+        source.backup(copy)
+    finally:
+        source.close()
+    return copy
+
+
+@contextmanager
+def _state_file_errors(path: str) -> Iterator[None]:
+    """SQLite's failures to open ``path`` as :class:`StateFileError`, saying what is wrong with the file."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise StateFileError(f"cannot use the state file {path}: {_what_is_wrong(path, error)}") from None
+
+
+def _what_is_wrong(path: str, error: sqlite3.Error) -> str:
+    if os.path.isdir(path):
+        return "it is a directory"
+    if os.path.exists(path) and not os.access(path, os.R_OK):
+        return "it cannot be read (permission denied)"
+    code = error.sqlite_errorname or ""
+    if code == "SQLITE_NOTADB":
+        return "it is not a database"
+    if code.startswith("SQLITE_READONLY"):
+        return "it is read-only"
+    return str(error)

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.inputs.diff import Diff
+from pulumi_alisms.resources import _sdk_workarounds  # noqa: F401  (installed on import)
 from pulumi_alisms.rules import Problem
 
 PROVIDER_KEY = "__provider"
@@ -81,7 +83,9 @@ def validation_failures(error: ValidationError) -> list[CheckFailure]:
     return failures
 
 
-def checked(model: type[BaseModel], news: Mapping[str, Any], problems_of: Any) -> CheckResult:
+def checked(
+    model: type[BaseModel], news: Mapping[str, Any], problems_of: Callable[[Any], list[Problem]]
+) -> CheckResult:
     """Validate inputs with ``model`` (types, defaults) then the domain rules; return normalized inputs.
 
     During a preview an input may be unknown (another resource's output not computed yet): it is not
@@ -116,15 +120,10 @@ def typed_inputs(model: type[BaseModel], props: Mapping[str, Any]) -> dict[str, 
     return model.model_validate(raw).model_dump(mode="json")
 
 
-def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any], fields: Iterable[str]) -> list[str]:
-    """The fields whose values differ between old state and new inputs."""
-    return [field for field in fields if olds.get(field) != news.get(field)]
-
-
-def classify(changed: list[str], replace_fields: Iterable[str], *, extra_changes: bool = False) -> DiffResult:
-    """A diff result: ``replace_fields`` among the changes force replacement, the rest update in place."""
-    replaces = [field for field in changed if field in set(replace_fields)]
-    return DiffResult(changes=bool(changed) or extra_changes, replaces=replaces, delete_before_replace=False)
+def diff_result(diff: Diff) -> DiffResult:
+    """The engine's form of a diff decided by the kind's rules (``pulumi_alisms.inputs``)."""
+    return DiffResult(changes=diff.changes, replaces=list(diff.replaces),
+                      delete_before_replace=diff.delete_before_replace)  # fmt: skip
 
 
 def progress(message: str) -> None:
@@ -141,21 +140,3 @@ def args_to_props(args: Any) -> dict[str, Any]:
 def register_outputs(props: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
     """Declare output-only properties (unknown until the provider answers)."""
     return {**props, **{name: None for name in names if name not in props}}
-
-
-_first_listings: dict[tuple[int, str], list[Any]] = {}
-_first_listings_lock = threading.Lock()
-
-
-def first_listing(account: AccountClient, family: str, list_all: Callable[[], Iterable[Any]]) -> list[Any]:
-    """The family's objects as this provider process first saw them: listed once per process and account.
-
-    Creates adopt an object that an interrupted earlier run left behind. Such an object existed before this
-    process started, so one listing serves every create of the run (N creates cost one listing, not N);
-    callers confirm a candidate with a direct get, since it may have been deleted since.
-    """
-    key = (id(account), family)
-    with _first_listings_lock:
-        if key not in _first_listings:
-            _first_listings[key] = list(list_all())
-        return _first_listings[key]

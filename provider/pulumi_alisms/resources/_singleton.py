@@ -8,27 +8,21 @@ from typing import Any
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pydantic import BaseModel
 
-from pulumi_alisms.resources._base import (
-    AccountProvider,
-    changed_fields,
-    checked,
-    classify,
-    typed_inputs,
-    without_provider,
-)
+from pulumi_alisms.inputs.diff import Diff
+from pulumi_alisms.resources._base import AccountProvider, checked, diff_result, typed_inputs, without_provider
 from pulumi_alisms.rules import Problem
 
 REPLACED_VALUES = "replaced_values"
 
 
 class SingletonProvider(AccountProvider):
-    """Provider for a singleton setting. Subclasses name the inputs model, the value fields, and how to
-    read and write the live values."""
+    """Provider for a singleton setting. Subclasses name the inputs model, its rules (``pulumi_alisms.inputs``),
+    the value fields, and how to read and write the live values."""
 
     inputs_model: type[BaseModel]
     value_fields: Sequence[str]
-    replace_fields: Sequence[str] = ()
     input_problems: Callable[[Any], list[Problem]]
+    input_diff: Callable[[dict[str, Any], dict[str, Any]], Diff]
 
     @abstractmethod
     def singleton_id(self, inputs: dict[str, Any]) -> str:
@@ -50,8 +44,7 @@ class SingletonProvider(AccountProvider):
         return checked(self.inputs_model, news, type(self).input_problems)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = changed_fields(olds, news, [*self.replace_fields, *self.value_fields])
-        return classify(changed, self.replace_fields)
+        return diff_result(type(self).input_diff(olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = typed_inputs(self.inputs_model, props)
@@ -83,8 +76,6 @@ class SingletonProvider(AccountProvider):
 
 class BizTypeSingletonProvider(SingletonProvider):
     """A singleton per biz type (``domestic`` / ``international``): the id is the biz type, which replaces."""
-
-    replace_fields = ("biz_type",)
 
     def singleton_id(self, inputs: dict[str, Any]) -> str:
         return str(inputs["biz_type"])

@@ -12,42 +12,22 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.contacts import Contact
+from pulumi_alisms.errors import ProviderError
+from pulumi_alisms.inputs.alert_contact import INPUT_FIELDS, AlertContactInputs, diff, input_problems
 from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,
-    changed_fields,
     checked,
-    first_listing,
+    diff_result,
     progress,
     register_outputs,
     typed_inputs,
 )
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.contacts import contact_problems
 
-INPUT_FIELDS = ("name", "phone", "email", "alerts", "verification_code")
 OUTPUT_FIELDS = ("contact_id", "verified")
 SECRET_OUTPUTS = ["phone", "email", "verification_code"]
-
-
-class AlertContactInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    phone: str
-    email: str
-    alerts: list[str] = []
-    verification_code: str | None = None
-
-
-def input_problems(inputs: AlertContactInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
-    return contact_problems(inputs.name, inputs.phone, inputs.email, inputs.alerts)
 
 
 def _state(contact: Contact, verification_code: str | None) -> dict[str, Any]:
@@ -72,17 +52,16 @@ class AlertContactProvider(AccountProvider):
         return result
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return DiffResult(changes=bool(changed_fields(olds, news, INPUT_FIELDS)), replaces=[])
+        return diff_result(diff(olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Adopt the contact an interrupted create left in the account (same name, phone and email), else save one."""
         inputs = typed_inputs(AlertContactInputs, props)
         api = self.account.contacts
         identity = (inputs["name"], inputs["phone"], inputs["email"])
-        candidates = (
-            c for c in first_listing(self.account, "contacts", api.list) if (c.name, c.phone, c.email) == identity
-        )
-        existing = next((found for c in candidates if (found := api.get(c.contact_id)) is not None), None)
+        candidates = (c for c in api.list_cache.first_listing() if (c.name, c.phone, c.email) == identity)
+        existing = next((found for c in candidates if (found := api.get(c.contact_id)) is not None
+                         and api.list_cache.claim(c.contact_id)), None)  # fmt: skip
         if existing is None:
             contact_id = api.save(name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
                                   alerts=inputs["alerts"])  # fmt: skip
@@ -128,7 +107,7 @@ class AlertContactProvider(AccountProvider):
     def _fetch_state(self, contact_id: int, verification_code: str | None) -> dict[str, Any]:
         contact = self.account.contacts.get(contact_id)
         if contact is None:
-            raise RuntimeError(f"alert contact {contact_id} cannot be read back")
+            raise ProviderError(f"alert contact {contact_id} cannot be read back")
         return _state(contact, verification_code)
 
 
@@ -152,12 +131,19 @@ class AlertContact(pulumi.dynamic.Resource, module="alisms", name="AlertContact"
     """An alert contact; ``verified`` turns true once the phone's verification code is applied."""
 
     name: pulumi.Output[str]
+    """The contact's name, as the account holds it."""
     phone: pulumi.Output[str]
+    """Phone number, as the account holds it (secret)."""
     email: pulumi.Output[str]
+    """Email address, as the account holds it (secret)."""
     alerts: pulumi.Output[list[str]]
+    """The alerts the contact receives, sorted."""
     verification_code: pulumi.Output[str | None]
+    """The verification code last applied, as declared (secret)."""
     contact_id: pulumi.Output[str]
+    """The account's id of the contact; also the resource id."""
     verified: pulumi.Output[bool]
+    """Whether the phone was verified with the code texted to it."""
 
     def __init__(self, resource_name: str, args: AlertContactArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         secret = pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS)

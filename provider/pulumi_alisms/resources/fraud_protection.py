@@ -5,31 +5,17 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.fraud import FraudLimits
+from pulumi_alisms.inputs.fraud_protection import (
+    FRAUD_FIELDS,
+    FRAUD_PROTECTION_ID,
+    FraudProtectionInputs,
+    diff,
+    input_problems,
+)
 from pulumi_alisms.resources._base import args_to_props, progress, register_outputs
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, SingletonProvider
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.limits import fraud_problems
-
-FRAUD_FIELDS = ("hourly_limit", "increase_rate", "success_rate")
-FRAUD_PROTECTION_ID = "fraud-protection"
-
-
-class FraudProtectionInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    hourly_limit: int
-    increase_rate: int
-    success_rate: int
-
-
-def input_problems(inputs: FraudProtectionInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
-    return fraud_problems(inputs.hourly_limit, inputs.increase_rate, inputs.success_rate)
 
 
 class FraudProtectionProvider(SingletonProvider):
@@ -38,6 +24,7 @@ class FraudProtectionProvider(SingletonProvider):
     inputs_model = FraudProtectionInputs
     value_fields = FRAUD_FIELDS
     input_problems = staticmethod(input_problems)
+    input_diff = staticmethod(diff)
 
     def singleton_id(self, inputs: dict[str, Any]) -> str:
         return FRAUD_PROTECTION_ID
@@ -70,9 +57,13 @@ class FraudProtection(pulumi.dynamic.Resource, module="alisms", name="FraudProte
     """OTP abuse prevention limits. Deleting it restores the values it replaced."""
 
     hourly_limit: pulumi.Output[int | None]
+    """Verification-code messages per hour before protection starts, as the account holds it (unset if none)."""
     increase_rate: pulumi.Output[int | None]
+    """Hour-over-hour growth, in percent, that counts as abnormal, as the account holds it."""
     success_rate: pulumi.Output[int | None]
+    """Delivery success rate, in percent, below which traffic counts as abnormal, as the account holds it."""
     replaced_values: pulumi.Output[dict[str, Any]]
+    """The limits found at create or import (all unset if none), restored on delete where the API can."""
 
     def __init__(self, resource_name: str, args: FraudProtectionArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip

@@ -1,8 +1,8 @@
 """``MessageTemplate``: an SMS template (the sample you will really send), reviewed before use.
 
-Diff rules: ``type`` and ``intl_type`` replace. ``name``, ``content`` and ``remark`` update in place
-(UpdateSmsTemplate, which resubmits for review) while the template is rejected, and replace it
-otherwise: Alibaba modifies only templates that failed review.
+The diff rules are in ``pulumi_alisms.inputs.message_template``, shared with ``alisms plan``: ``type`` and
+``intl_type`` replace; ``name``, ``content`` and ``remark`` update in place (UpdateSmsTemplate resubmits the
+template for review) while the template is rejected, and replace it otherwise.
 """
 
 from dataclasses import dataclass
@@ -11,45 +11,30 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.templates import Template
-from pulumi_alisms.errors import AliSmsApiError
+from pulumi_alisms.errors import AliSmsApiError, ProviderError
+from pulumi_alisms.inputs.message_template import (
+    AMENDABLE_FIELDS,
+    REPLACE_FIELDS,
+    MessageTemplateInputs,
+    diff,
+    input_problems,
+)
 from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,
-    changed_fields,
     checked,
-    first_listing,
+    diff_result,
     progress,
     register_outputs,
     typed_inputs,
 )
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.templates import TemplateKind, template_problems
+from pulumi_alisms.rules.statuses import ReviewStatus
+from pulumi_alisms.rules.templates import TemplateKind
 
-REPLACE_FIELDS = ("type", "intl_type")
-AMENDABLE_FIELDS = ("name", "content", "remark")
-OUTPUT_FIELDS = ("template_code", "status", "reject_reason")
+OUTPUT_FIELDS = ("template_code", "status", "status_reason", "approved")
 TEMPLATE_UNDER_REVIEW = "isv.ERROR_Template_NOT_DELETE"
-
-
-class MessageTemplateInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    type: TemplateKind
-    content: str
-    remark: str | None = None
-    intl_type: int | None = None
-
-
-def input_problems(inputs: MessageTemplateInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
-    return template_problems(name=inputs.name, kind=inputs.type, content=inputs.content, remark=inputs.remark,
-                             intl_type=inputs.intl_type)  # fmt: skip
 
 
 def _state(template: Template) -> dict[str, Any]:
@@ -61,7 +46,8 @@ def _state(template: Template) -> dict[str, Any]:
         "intl_type": template.intl_type,
         "template_code": template.template_code,
         "status": template.status,
-        "reject_reason": template.reject_reason,
+        "status_reason": template.status_reason,
+        "approved": template.status == ReviewStatus.APPROVED,
     }
 
 
@@ -72,10 +58,7 @@ class MessageTemplateProvider(AccountProvider):
         return checked(MessageTemplateInputs, news, input_problems)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = changed_fields(olds, news, [*REPLACE_FIELDS, *AMENDABLE_FIELDS])
-        amendable = olds.get("status") == "rejected"
-        replaces = [name for name in changed if name in REPLACE_FIELDS or not amendable]
-        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+        return diff_result(diff(olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Adopt the template an interrupted create left in the account, else submit a new one."""
@@ -90,18 +73,19 @@ class MessageTemplateProvider(AccountProvider):
                           remark=inputs.get("remark"), intl_type=inputs.get("intl_type"))  # fmt: skip
         template = api.get(code)
         if template is None:
-            raise RuntimeError(f"template {code} was created but cannot be read back")
+            raise ProviderError(f"template {code} was created but cannot be read back")
         return CreateResult(code, _state(template))
 
     def _existing(self, inputs: dict[str, Any]) -> Template | None:
         """A template that was in the account before this run with exactly these inputs (a get per candidate)."""
         api = self.account.templates
         wanted = (inputs.get("remark") or None, inputs.get("intl_type"))
-        for summary in first_listing(self.account, "templates", api.iter_all):
+        for summary in api.list_cache.first_listing():
             if (summary.name, summary.type, summary.content) != (inputs["name"], inputs["type"], inputs["content"]):
                 continue
             template = api.get(summary.template_code)
-            if template is not None and (template.remark, template.intl_type) == wanted:
+            exact = template is not None and (template.remark, template.intl_type) == wanted
+            if exact and api.list_cache.claim(summary.template_code):
                 return template
         return None
 
@@ -120,7 +104,7 @@ class MessageTemplateProvider(AccountProvider):
                    remark=inputs.get("remark"), intl_type=inputs.get("intl_type"))  # fmt: skip
         template = api.get(id_)
         if template is None:
-            raise RuntimeError(f"template {id_} disappeared during the update")
+            raise ProviderError(f"template {id_} disappeared during the update")
         return UpdateResult(_state(template))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -129,7 +113,7 @@ class MessageTemplateProvider(AccountProvider):
         except AliSmsApiError as error:
             if error.code != TEMPLATE_UNDER_REVIEW:
                 raise
-            raise RuntimeError(
+            raise ProviderError(
                 f"template {id_} is still under review and Alibaba Cloud does not delete templates under review: "
                 "wait for the review to finish (`pulumi refresh` shows the status), then run the command again"
             ) from None
@@ -141,7 +125,7 @@ class MessageTemplateArgs:
 
     name: pulumi.Input[str]
     """Template name (at most 30 characters)."""
-    type: pulumi.Input[str]
+    type: pulumi.Input[TemplateKind]
     """``otp``, ``notification``, ``promotional`` or ``international``."""
     content: pulumi.Input[str]
     """The text, with ``${name}`` variables (none in promotional templates); at most 500 characters."""
@@ -152,16 +136,28 @@ class MessageTemplateArgs:
 
 
 class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTemplate"):
-    """An SMS template; ``status`` follows the review (reviewing, approved, rejected)."""
+    """An SMS template; ``status`` follows the review (``UnderReview``, ``Approved``, ``Rejected``, ...)."""
 
     name: pulumi.Output[str]
-    type: pulumi.Output[str]
+    """Template name, as the account holds it."""
+    type: pulumi.Output[TemplateKind | str]
+    """``otp``, ``notification``, ``promotional`` or ``international`` (a kind this package does not know, such as
+    a digital-SMS template in the account, reads as its wire code)."""
     content: pulumi.Output[str]
+    """The text, as the account holds it."""
     remark: pulumi.Output[str | None]
+    """The note for the reviewer, as the account holds it."""
     intl_type: pulumi.Output[int | None]
+    """For ``international`` templates: 0 notification, 1 promotional, 2 OTP."""
     template_code: pulumi.Output[str]
+    """The TemplateCode to send with (e.g. ``SMS_123456789``); also the resource id."""
     status: pulumi.Output[str]
-    reject_reason: pulumi.Output[str | None]
+    """``UnderReview``, ``Approved``, ``Rejected``, ``Cancelled``, or ``Unknown`` for a state Alibaba adds later,
+    as of the last create, update or refresh."""
+    status_reason: pulumi.Output[str | None]
+    """The reviewer's reason for a rejection; unset otherwise."""
+    approved: pulumi.Output[bool]
+    """Whether ``status`` is ``Approved``: the template can be sent."""
 
     def __init__(self, resource_name: str, args: MessageTemplateArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip

@@ -5,31 +5,12 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.frequency import FrequencyLimit
+from pulumi_alisms.inputs.send_frequency_limit import FREQUENCY_FIELDS, SendFrequencyLimitInputs, diff, input_problems
 from pulumi_alisms.resources._base import args_to_props, register_outputs
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.limits import DEFAULT_FREQUENCY, BizType, frequency_problems
-
-FREQUENCY_FIELDS = ("per_minute", "per_hour", "per_day")
-
-
-class SendFrequencyLimitInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    biz_type: BizType = "international"
-    per_minute: int = DEFAULT_FREQUENCY["per_minute"]
-    per_hour: int = DEFAULT_FREQUENCY["per_hour"]
-    per_day: int = DEFAULT_FREQUENCY["per_day"]
-
-
-def input_problems(inputs: SendFrequencyLimitInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
-    return frequency_problems(inputs.per_minute, inputs.per_hour, inputs.per_day)
+from pulumi_alisms.rules.limits import BizType
 
 
 class SendFrequencyLimitProvider(BizTypeSingletonProvider):
@@ -38,6 +19,7 @@ class SendFrequencyLimitProvider(BizTypeSingletonProvider):
     inputs_model = SendFrequencyLimitInputs
     value_fields = FREQUENCY_FIELDS
     input_problems = staticmethod(input_problems)
+    input_diff = staticmethod(diff)
 
     def fetch(self, id_: str) -> dict[str, Any]:
         return self.account.frequency.get(id_).model_dump(include=set(FREQUENCY_FIELDS))  # type: ignore[arg-type]
@@ -50,7 +32,7 @@ class SendFrequencyLimitProvider(BizTypeSingletonProvider):
 class SendFrequencyLimitArgs:
     """Inputs of :class:`SendFrequencyLimit`."""
 
-    biz_type: pulumi.Input[str] | None = None
+    biz_type: pulumi.Input[BizType] | None = None
     """``domestic`` or ``international`` (default)."""
     per_minute: pulumi.Input[int] | None = None
     """Messages one number may receive per minute (vendor default for OTP: 1)."""
@@ -63,11 +45,16 @@ class SendFrequencyLimitArgs:
 class SendFrequencyLimit(pulumi.dynamic.Resource, module="alisms", name="SendFrequencyLimit"):
     """Per-number sending frequency limits. Deleting it restores the values it replaced."""
 
-    biz_type: pulumi.Output[str]
-    per_minute: pulumi.Output[int | None]
-    per_hour: pulumi.Output[int | None]
-    per_day: pulumi.Output[int | None]
+    biz_type: pulumi.Output[BizType]
+    """``domestic`` or ``international``; also the resource id."""
+    per_minute: pulumi.Output[int]
+    """Messages one number may receive per minute, as the account holds it."""
+    per_hour: pulumi.Output[int]
+    """Messages one number may receive per hour, as the account holds it."""
+    per_day: pulumi.Output[int]
+    """Messages one number may receive per day, as the account holds it."""
     replaced_values: pulumi.Output[dict[str, Any]]
+    """The limits found at create or import, restored when the resource is deleted."""
 
     def __init__(self, resource_name: str, args: SendFrequencyLimitArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip

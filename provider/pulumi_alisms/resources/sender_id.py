@@ -4,108 +4,47 @@ Approval takes days to weeks, so ``up`` acts only where there is something to do
 documents once the status is ``DocumentsRendered``, resubmits after ``Expired``, and resubmits after
 ``Rejected`` only when the inputs changed. ``refresh`` records the latest status.
 
-Diff rules: ``country`` always replaces. ``sender_id``, ``company_name``, ``website``, ``use_case`` and
-``sample_templates`` amend the registration in place (a resubmission) while it is not approved, and
-replace it once it is approved (an approved registration cannot be amended). ``documents``, ``wait_for``,
-``wait_timeout`` and ``deletion_protection`` update in place.
+The diff rules are in ``pulumi_alisms.inputs.sender_id``, shared with ``alisms plan``: ``country`` replaces;
+the registration's other fields amend it while it is not approved and replace it once it is.
 """
 
 import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pulumi_alisms.api.sender_ids import DocumentUpload, Registration
+from pulumi_alisms.errors import ProviderError
+from pulumi_alisms.inputs.diff import changed_fields
+from pulumi_alisms.inputs.sender_id import (
+    AMENDABLE_FIELDS,
+    DEFAULT_WAIT_TIMEOUT,
+    SenderIdInputs,
+    WaitFor,
+    diff,
+    input_problems,
+)
 from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,
-    changed_fields,
     checked,
+    diff_result,
     progress,
     register_outputs,
     typed_inputs,
     without_provider,
 )
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.countries import country_rules, registration_problems
-from pulumi_alisms.rules.sender_ids import UseCase, sample_template_problems, sender_id_problems
+from pulumi_alisms.rules.sender_ids import UseCase
+from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, RegistrationStatus
 
-AMENDABLE_FIELDS = ("sender_id", "company_name", "website", "use_case", "sample_templates")
-LOCAL_FIELDS = ("documents", "wait_for", "wait_timeout", "deletion_protection")
 OUTPUT_FIELDS = ("registration_id", "status", "status_reason", "approved", "submitted_at", "reviewed_at",
                  "documents_due_at", "uploaded_documents")  # fmt: skip
-DEFAULT_WAIT_TIMEOUT = 3600
 MAX_POLL_INTERVAL = 30.0
-
-
-class DocumentInput(BaseModel):
-    """A document to upload when the registration asks for documents."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: str = Field(min_length=1)
-    path: str = Field(min_length=1)
-
-
-class SenderIdInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    country: str
-    sender_id: str
-    company_name: str = Field(min_length=1)
-    website: str | None = None
-    use_case: UseCase
-    sample_templates: list[str]
-    documents: list[DocumentInput] = []
-    wait_for: Literal["none", "approved"] = "none"
-    wait_timeout: int = Field(DEFAULT_WAIT_TIMEOUT, gt=0)
-    deletion_protection: bool = True
-
-    @field_validator("country")
-    @classmethod
-    def _upper_country(cls, value: str) -> str:
-        return value.strip().upper()
-
-
-def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Problem]:
-    """Every offline rule for these inputs, named by field.
-
-    ``existing`` registrations (already in state, imported, or an account file entry with ``import``) skip
-    the refusal of paid/offline and self-registered countries: those rules are about submitting online,
-    and the vendor's advice for such countries is precisely to register offline and adopt the result.
-    """
-    existing = existing or getattr(inputs, "import_id", None) is not None
-    country = registration_problems("country", inputs.country)
-    if existing and country_rules(inputs.country) is not None:
-        country = []
-    problems = [
-        *country,
-        *sender_id_problems("sender_id", inputs.sender_id),
-        *sample_template_problems("sample_templates", inputs.sample_templates),
-    ]
-    if inputs.website is not None and not inputs.website.startswith(("http://", "https://")):
-        problems.append(Problem("website", f"{inputs.website!r} must be a full URL such as https://example.com"))
-    for index, document in enumerate(inputs.documents):
-        problem = _document_problem(document.path)
-        if problem:
-            problems.append(Problem(f"documents[{index}].path", problem))
-    return problems
-
-
-def _document_problem(path: str) -> str | None:
-    try:
-        return None if Path(path).is_file() else f"no such file: {path}"
-    except OSError as error:  # the file system refuses to look the path up (e.g. a name too long)
-        return f"cannot read {path[:80]!r}: {error.strerror}"
 
 
 def client_token(inputs: dict[str, Any]) -> str:
@@ -122,7 +61,7 @@ def _outputs(registration: Registration) -> dict[str, Any]:
         "registration_id": registration.registration_id,
         "status": registration.status,
         "status_reason": registration.status_reason,
-        "approved": registration.status == "Approved",
+        "approved": registration.status == RegistrationStatus.APPROVED,
         "submitted_at": stamp(registration.submitted_at),
         "reviewed_at": stamp(registration.reviewed_at),
         "documents_due_at": stamp(registration.documents_due_at),
@@ -149,15 +88,7 @@ class SenderIdProvider(AccountProvider):
         return checked(SenderIdInputs, news, lambda inputs: input_problems(inputs, existing=existing))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = changed_fields(olds, news, ["country", *AMENDABLE_FIELDS, *LOCAL_FIELDS])
-        approved = olds.get("status") == "Approved"
-        replaces = [name for name in changed if name == "country" or (approved and name in AMENDABLE_FIELDS)]
-        pending_work = olds.get("status") == "Expired" or (
-            olds.get("status") == "DocumentsRendered" and bool(news.get("documents"))
-        )
-        same_identity = "country" not in changed and "sender_id" not in changed
-        return DiffResult(changes=bool(changed) or pending_work, replaces=replaces,
-                          delete_before_replace=bool(replaces) and same_identity)  # fmt: skip
+        return diff_result(diff(olds, news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = typed_inputs(SenderIdInputs, props)
@@ -187,7 +118,7 @@ class SenderIdProvider(AccountProvider):
         inputs = typed_inputs(SenderIdInputs, news)
         registration = self._fetch(id_)
         amended = changed_fields(_remote_inputs(registration), inputs, AMENDABLE_FIELDS)
-        if amended or registration.status == "Expired":
+        if amended or registration.status == RegistrationStatus.EXPIRED:
             reason = f"amending {', '.join(amended)}" if amended else "resubmitting after Expired"
             progress(f"SenderId {inputs['country']}/{inputs['sender_id']} ({id_}): {reason}")
             self.account.sender_ids.update(
@@ -204,8 +135,8 @@ class SenderIdProvider(AccountProvider):
         registration = api.get(id_)
         if registration is None:
             return
-        if registration.status == "Approved" and props.get("deletion_protection", True):
-            raise RuntimeError(
+        if registration.status == RegistrationStatus.APPROVED and props.get("deletion_protection", True):
+            raise ProviderError(
                 f"SenderId {registration.sender_id} for {registration.country} ({id_}) is approved and protected: "
                 "re-registering an approved sender ID takes days to weeks. To delete it anyway, set "
                 "deletion_protection to false, run `pulumi up`, then delete again."
@@ -222,13 +153,13 @@ class SenderIdProvider(AccountProvider):
         interval = 1.0
         label = f"SenderId {inputs['country']}/{inputs['sender_id']} ({registration.registration_id})"
         while True:
-            if registration.status == "Approved":
+            if registration.status == RegistrationStatus.APPROVED:
                 progress(f"{label}: Approved after {time.monotonic() - started:.0f}s")
                 return registration
-            if registration.status in ("Rejected", "Expired"):
-                raise RuntimeError(f"{label} was {registration.status}: {registration.status_reason or 'no reason'}")
+            if registration.status in CLOSED_REGISTRATION_STATUSES:
+                raise ProviderError(f"{label} was {registration.status}: {registration.status_reason or 'no reason'}")
             if time.monotonic() >= deadline:
-                raise TimeoutError(
+                raise ProviderError(
                     f"{label} is still {registration.status} after wait_timeout={inputs.get('wait_timeout')}s; "
                     "raise wait_timeout or use wait_for: none and refresh later"
                 )
@@ -239,7 +170,7 @@ class SenderIdProvider(AccountProvider):
 
     def _upload_if_asked(self, registration: Registration, inputs: dict[str, Any]) -> Registration:
         documents = inputs.get("documents") or []
-        if registration.status != "DocumentsRendered" or not documents:
+        if registration.status != RegistrationStatus.DOCUMENTS_RENDERED or not documents:
             return registration
         progress(f"SenderId {inputs['country']}/{inputs['sender_id']}: uploading {len(documents)} document(s)")
         uploads = [DocumentUpload(type=document["type"], path=document["path"]) for document in documents]
@@ -249,7 +180,7 @@ class SenderIdProvider(AccountProvider):
     def _fetch(self, id_: str) -> Registration:
         registration = self.account.sender_ids.get(id_)
         if registration is None:
-            raise RuntimeError(f"SenderId registration {id_} no longer exists; run `pulumi refresh` to drop it")
+            raise ProviderError(f"SenderId registration {id_} no longer exists; run `pulumi refresh` to drop it")
         return registration
 
 
@@ -267,7 +198,7 @@ class SenderIdArgs:
     """1-11 Latin letters/digits/symbols with at least one letter, or 1-15 digits."""
     company_name: pulumi.Input[str]
     """The company the sender ID belongs to, in English."""
-    use_case: pulumi.Input[str]
+    use_case: pulumi.Input[UseCase]
     """``otp``, ``notification`` or ``promotional``."""
     sample_templates: pulumi.Input[list[pulumi.Input[str]]]
     """1-20 samples of the messages you will really send."""
@@ -275,7 +206,7 @@ class SenderIdArgs:
     """The company's website (full URL)."""
     documents: pulumi.Input[list[pulumi.Input[dict[str, str]]]] | None = field(default=None)
     """Documents to upload when the registration asks for them: ``{"type": ..., "path": ...}``."""
-    wait_for: pulumi.Input[str] | None = None
+    wait_for: pulumi.Input[WaitFor] | None = None
     """``none`` (default: record the pending status) or ``approved`` (wait for the carrier's decision)."""
     wait_timeout: pulumi.Input[int] | None = None
     """Seconds to wait when ``wait_for`` is ``approved`` (default 3600)."""
@@ -287,23 +218,42 @@ class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
     """A SenderID registration for one country; ``status`` follows the carrier's review."""
 
     country: pulumi.Output[str]
+    """Destination country, ISO 3166-1 alpha-2, upper case."""
     sender_id: pulumi.Output[str]
+    """The registered sender ID, as the account holds it."""
     company_name: pulumi.Output[str]
+    """The company the sender ID belongs to, as the account holds it."""
     website: pulumi.Output[str | None]
-    use_case: pulumi.Output[str]
+    """The company's website, as the account holds it."""
+    use_case: pulumi.Output[UseCase]
+    """``otp``, ``notification`` or ``promotional``, as the account holds it."""
     sample_templates: pulumi.Output[list[str]]
+    """The sample messages the registration was submitted with."""
     documents: pulumi.Output[list[dict[str, str]]]
-    wait_for: pulumi.Output[str]
+    """The documents declared for upload (``[]`` when none)."""
+    wait_for: pulumi.Output[WaitFor]
+    """``none`` or ``approved``, as declared."""
     wait_timeout: pulumi.Output[int]
+    """Seconds to wait when ``wait_for`` is ``approved``, as declared (default 3600)."""
     deletion_protection: pulumi.Output[bool]
+    """Whether deleting an approved registration is refused, as declared (default true)."""
     registration_id: pulumi.Output[str]
+    """The registration id (``sr-`` and 12 hex digits); also the resource id."""
     status: pulumi.Output[str]
+    """``Submitted``, ``DocumentsToBeRendered``, ``DocumentsRendered``, ``UnderReview``, ``Approved``,
+    ``Rejected`` or ``Expired``, as of the last create, update or refresh."""
     status_reason: pulumi.Output[str | None]
+    """Why the registration was rejected or expired; unset otherwise."""
     approved: pulumi.Output[bool]
+    """Whether ``status`` is ``Approved``: the sender ID can be used in its country."""
     submitted_at: pulumi.Output[str]
+    """When the registration was (last) submitted, UTC, ``YYYY-MM-DDTHH:MM:SSZ``."""
     reviewed_at: pulumi.Output[str | None]
+    """When the carrier decided, UTC; unset while under review."""
     documents_due_at: pulumi.Output[str | None]
+    """The deadline for uploading documents (30 days after they were asked for), UTC; unset otherwise."""
     uploaded_documents: pulumi.Output[list[str]]
+    """The types of the documents uploaded so far."""
 
     def __init__(self, resource_name: str, args: SenderIdArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props = {name: value for name, value in args_to_props(args).items() if value is not None}

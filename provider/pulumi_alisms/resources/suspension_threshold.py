@@ -5,34 +5,12 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.thresholds import WarningThreshold
+from pulumi_alisms.inputs.suspension_threshold import LIMIT_FIELDS, SuspensionThresholdInputs, diff, input_problems
 from pulumi_alisms.resources._base import args_to_props, register_outputs
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
-from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.limits import BizType, threshold_problems
-
-LIMIT_FIELDS = ("daily_warning", "daily_suspend", "monthly_warning", "monthly_suspend")
-
-
-class SuspensionThresholdInputs(BaseModel):
-    """Checked inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    biz_type: BizType
-    daily_warning: int | None = None
-    daily_suspend: int | None = None
-    monthly_warning: int | None = None
-    monthly_suspend: int | None = None
-
-
-def input_problems(inputs: SuspensionThresholdInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
-    return threshold_problems(
-        inputs.daily_warning, inputs.daily_suspend, inputs.monthly_warning, inputs.monthly_suspend
-    )
+from pulumi_alisms.rules.limits import BizType
 
 
 class SuspensionThresholdProvider(BizTypeSingletonProvider):
@@ -41,6 +19,7 @@ class SuspensionThresholdProvider(BizTypeSingletonProvider):
     inputs_model = SuspensionThresholdInputs
     value_fields = LIMIT_FIELDS
     input_problems = staticmethod(input_problems)
+    input_diff = staticmethod(diff)
 
     def fetch(self, id_: str) -> dict[str, Any]:
         return self.account.thresholds.get(id_).model_dump(include=set(LIMIT_FIELDS))  # type: ignore[arg-type]
@@ -53,7 +32,7 @@ class SuspensionThresholdProvider(BizTypeSingletonProvider):
 class SuspensionThresholdArgs:
     """Inputs of :class:`SuspensionThreshold`. Unset limits are cleared."""
 
-    biz_type: pulumi.Input[str]
+    biz_type: pulumi.Input[BizType]
     """``domestic`` (Chinese mainland) or ``international`` (including Hong Kong, Macao, Taiwan)."""
     daily_warning: pulumi.Input[int] | None = None
     """Alert contacts when a day's messages reach this many."""
@@ -68,12 +47,18 @@ class SuspensionThresholdArgs:
 class SuspensionThreshold(pulumi.dynamic.Resource, module="alisms", name="SuspensionThreshold"):
     """Suspension and warning thresholds of one biz type. Deleting it restores the values it replaced."""
 
-    biz_type: pulumi.Output[str]
+    biz_type: pulumi.Output[BizType]
+    """``domestic`` or ``international``; also the resource id."""
     daily_warning: pulumi.Output[int | None]
+    """The daily warning limit the account holds; unset when cleared."""
     daily_suspend: pulumi.Output[int | None]
+    """The daily suspension limit the account holds; unset when cleared."""
     monthly_warning: pulumi.Output[int | None]
+    """The monthly warning limit the account holds; unset when cleared."""
     monthly_suspend: pulumi.Output[int | None]
+    """The monthly suspension limit the account holds; unset when cleared."""
     replaced_values: pulumi.Output[dict[str, Any]]
+    """The limits found at create or import, restored when the resource is deleted."""
 
     def __init__(self, resource_name: str, args: SuspensionThresholdArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip

@@ -7,9 +7,9 @@ from pulumi_alisms._lazy import lazy_getattr
 
 _EXPORTS: dict[str, str] = {
     "load_account": "pulumi_alisms.spec.loader",
-    "dump_account": "pulumi_alisms.spec.loader",
+    "dump_account": "pulumi_alisms.spec.writer",
     "SpecError": "pulumi_alisms.errors",
-    "SpecProblem": "pulumi_alisms.spec.loader",
+    "SpecProblem": "pulumi_alisms.spec.positions",
     "AccountSpec": "pulumi_alisms.spec.models",
     "SmsAccount": "pulumi_alisms.spec.component",
 }

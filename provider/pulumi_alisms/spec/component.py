@@ -10,12 +10,13 @@ from typing import Any
 
 import pulumi
 
-from pulumi_alisms.resources.alert_contact import AlertContact, AlertContactArgs
-from pulumi_alisms.resources.fraud_protection import FraudProtection, FraudProtectionArgs
-from pulumi_alisms.resources.message_template import MessageTemplate, MessageTemplateArgs
-from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimit, SendFrequencyLimitArgs
-from pulumi_alisms.resources.sender_id import SenderId, SenderIdArgs
-from pulumi_alisms.resources.suspension_threshold import SuspensionThreshold, SuspensionThresholdArgs
+from pulumi_alisms.kinds import KINDS, Kind
+from pulumi_alisms.resources.alert_contact import AlertContact
+from pulumi_alisms.resources.fraud_protection import FraudProtection
+from pulumi_alisms.resources.message_template import MessageTemplate
+from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimit
+from pulumi_alisms.resources.sender_id import SenderId
+from pulumi_alisms.resources.suspension_threshold import SuspensionThreshold
 from pulumi_alisms.spec.loader import load_account
 from pulumi_alisms.spec.models import AccountSpec
 
@@ -60,46 +61,15 @@ class SmsAccount(pulumi.ComponentResource):
                 f"{', '.join(unknown)} (contacts: {', '.join(account.contacts) or 'none'})"
             )
         super().__init__(TYPE_TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-
-        self.contacts = {
-            key: AlertContact(
-                f"{name}-contact-{key}",
-                AlertContactArgs(**contact.model_dump(), verification_code=codes.get(key)),
-                child,
-            )
-            for key, contact in account.contacts.items()
-        }
-        self.thresholds = {
-            biz_type: SuspensionThreshold(
-                f"{name}-threshold-{biz_type}", SuspensionThresholdArgs(biz_type=biz_type, **limits.model_dump()), child
-            )
-            for biz_type, limits in account.thresholds.items()
-        }
-        self.frequency_limit = (
-            SendFrequencyLimit(
-                f"{name}-frequency", SendFrequencyLimitArgs(**account.frequency_limits.model_dump()), child
-            )
-            if account.frequency_limits is not None
-            else None
-        )
-        self.fraud_protection = (
-            FraudProtection(f"{name}-fraud", FraudProtectionArgs(**account.fraud_protection.model_dump()), child)
-            if account.fraud_protection is not None
-            else None
-        )
-        self.templates = {
-            key: MessageTemplate(f"{name}-template-{key}", MessageTemplateArgs(**template.model_dump()), child)
-            for key, template in account.templates.items()
-        }
-        self.sender_ids = {
-            key: SenderId(
-                f"{name}-sender-{key}",
-                SenderIdArgs(**account.sender_id_inputs(key)),
-                pulumi.ResourceOptions(parent=self, import_=sender.import_id),
-            )
-            for key, sender in account.sender_ids.items()
-        }
+        # The codes are secrets passed to the program, never in the file: the contacts' only extra inputs.
+        extra = {"contacts": {key: {"verification_code": code} for key, code in codes.items()}}
+        children = {kind.section: self._declare(name, kind, account, extra.get(kind.section, {})) for kind in KINDS}
+        self.contacts = children["contacts"]
+        self.thresholds = children["thresholds"]
+        self.frequency_limit = next(iter(children["frequency_limits"].values()), None)
+        self.fraud_protection = next(iter(children["fraud_protection"].values()), None)
+        self.templates = children["templates"]
+        self.sender_ids = children["sender_ids"]
 
         self.sender_statuses = _by_key({key: sender.status for key, sender in self.sender_ids.items()})
         self.registration_ids = _by_key({key: sender.registration_id for key, sender in self.sender_ids.items()})
@@ -111,6 +81,19 @@ class SmsAccount(pulumi.ComponentResource):
                 "template_codes": self.template_codes,
             }
         )
+
+    def _declare(
+        self, name: str, kind: Kind, account: AccountSpec, extra: Mapping[str, Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """One child resource per entry of the kind's section, by key."""
+        resource, args = kind.resource_class(), kind.args_class()
+        declared = {}
+        for key, entry in kind.entries(account).items():
+            child = f"{name}-{kind.child}" if kind.layout == "single" else f"{name}-{kind.child}-{key}"
+            inputs = {**kind.entry_inputs(key, entry), **extra.get(key, {})}
+            opts = pulumi.ResourceOptions(parent=self, import_=kind.entry_import(entry))
+            declared[key] = resource(child, args(**inputs), opts)
+        return declared
 
 
 def _by_key(outputs: Mapping[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, str]]:

@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pulumi_alisms.rules.limits import DEFAULT_FREQUENCY
-from pulumi_alisms.spec.loader import NAME
+from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES
+from pulumi_alisms.spec.live import LiveAccount, sender_label
 from pulumi_alisms.spec.models import AccountSpec
-from pulumi_alisms.spec.reconcile import CLOSED_STATUSES, LiveAccount, sender_label
+from pulumi_alisms.spec.references import NAME
 
 PREFERRED_FREQUENCY_BIZ_TYPE = "international"
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
@@ -49,7 +50,7 @@ def export_account(live: LiveAccount) -> Export:
     }
     customized = {
         biz: values
-        for biz, limit in live.frequency.items()
+        for biz, limit in live.frequency_limits.items()
         if (values := limit.model_dump(exclude={"biz_type"})) != DEFAULT_FREQUENCY
     }
     for biz in sorted(customized, key=lambda biz: biz != PREFERRED_FREQUENCY_BIZ_TYPE):
@@ -71,8 +72,8 @@ def export_account(live: LiveAccount) -> Export:
     }
     contents = {t.content for t in templates}
     registrations = []
-    for registration in live.registrations:
-        if registration.status in CLOSED_STATUSES:
+    for registration in live.sender_ids:
+        if registration.status in CLOSED_REGISTRATION_STATUSES:
             reason = f": {registration.status_reason}" if registration.status_reason else ""
             notes.append(
                 f"{registration.registration_id} ({sender_label(registration)}) not exported: "

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from pulumi_alisms.emulator.context import Context
+from pulumi_alisms.emulator.backends._base import Backend
 from pulumi_alisms.emulator.errors import invalid, not_found
 from pulumi_alisms.rules.mainland import beijing_time
 from pulumi_alisms.rules.qualifications import validity_period
@@ -43,37 +43,33 @@ class AuthorizationLetter:
     valid: bool
 
 
-class AuthorizationLettersBackend:
+class AuthorizationLettersBackend(Backend):
     """The account's authorization letters."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
-        self._db = ctx.db
 
     def create(self, *, name: str, letter_key: str, sign_list: list[str], validity: str, authorizer: str,
                organization_code: str, proxy: str) -> int:  # fmt: skip
         """Record a letter; returns its id."""
-        taken = self._db.execute(
-            "SELECT id FROM authorization_letters WHERE account = ? AND name = ?", (self._ctx.account, name)
+        taken = self.ctx.db.execute(
+            "SELECT id FROM authorization_letters WHERE account = ? AND name = ?", (self.ctx.account, name)
         ).fetchone()
         if taken is not None:
             raise invalid("AuthorizationLetterName", f"the account already has an authorization letter named "
                           f"{name!r} (id {taken['id']}); names are unique")  # fmt: skip
         letter_id = int(
-            self._db.execute("SELECT COALESCE(MAX(id) + 1, ?) FROM authorization_letters", (FIRST_ID,)).fetchone()[0]
+            self.ctx.db.execute("SELECT COALESCE(MAX(id) + 1, ?) FROM authorization_letters", (FIRST_ID,)).fetchone()[0]
         )
-        self._db.execute(
+        self.ctx.db.execute(
             "INSERT INTO authorization_letters (id, account, name, letter_key, sign_list, validity, authorizer, "
             "organization_code, proxy, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (letter_id, self._ctx.account, name, letter_key, json.dumps(sign_list, ensure_ascii=False), validity,
-             authorizer, organization_code, proxy, self._ctx.now),
+            (letter_id, self.ctx.account, name, letter_key, json.dumps(sign_list, ensure_ascii=False), validity,
+             authorizer, organization_code, proxy, self.ctx.now),
         )  # fmt: skip
         return letter_id
 
     def get(self, letter_id: int) -> AuthorizationLetter:
         """One letter; 404 ``AuthorizationLetterNotFound`` if the account has none with this id."""
-        row = self._db.execute(
-            "SELECT * FROM authorization_letters WHERE account = ? AND id = ?", (self._ctx.account, letter_id)
+        row = self.ctx.db.execute(
+            "SELECT * FROM authorization_letters WHERE account = ? AND id = ?", (self.ctx.account, letter_id)
         ).fetchone()
         if row is None:
             raise not_found(NOT_FOUND_CODE, f"The authorization letter {letter_id} does not exist in this account.")
@@ -81,20 +77,20 @@ class AuthorizationLettersBackend:
 
     def all(self) -> list[AuthorizationLetter]:
         """Every letter of the account, oldest first."""
-        rows = self._db.execute(
-            "SELECT * FROM authorization_letters WHERE account = ? ORDER BY id", (self._ctx.account,)
+        rows = self.ctx.db.execute(
+            "SELECT * FROM authorization_letters WHERE account = ? ORDER BY id", (self.ctx.account,)
         ).fetchall()
         return [self._letter(row) for row in rows]
 
     def mark_passed(self, letter_id: int) -> None:
         """A signature the letter covers was approved."""
-        self._db.execute(
-            "UPDATE authorization_letters SET passed = 1 WHERE account = ? AND id = ?", (self._ctx.account, letter_id)
+        self.ctx.db.execute(
+            "UPDATE authorization_letters SET passed = 1 WHERE account = ? AND id = ?", (self.ctx.account, letter_id)
         )
 
     def _letter(self, row: sqlite3.Row) -> AuthorizationLetter:
         period = validity_period(row["validity"])
-        valid = period is not None and beijing_time(self._ctx.now).date() <= period[1]
+        valid = period is not None and beijing_time(self.ctx.now).date() <= period[1]
         return AuthorizationLetter(
             id=int(row["id"]), name=row["name"], letter_key=row["letter_key"], sign_list=json.loads(row["sign_list"]),
             validity=row["validity"], authorizer=row["authorizer"], organization_code=row["organization_code"],

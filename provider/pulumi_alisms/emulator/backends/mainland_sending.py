@@ -11,16 +11,17 @@ delivered at once and recorded with the call's ``BizId`` for QuerySendDetails (d
 
 import secrets
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi_alisms.emulator.backends._base import Backend
+from pulumi_alisms.emulator.backends.sending import Outgoing, SendingBackend
 from pulumi_alisms.emulator.backends.signatures import Signature, SignaturesBackend
-from pulumi_alisms.emulator.context import Context
+from pulumi_alisms.emulator.backends.templates import INTERNATIONAL, TemplatesBackend, TemplateState
 from pulumi_alisms.emulator.errors import business
 from pulumi_alisms.rules.mainland import CALLING_CODE, beijing_time
 from pulumi_alisms.rules.phone_numbers import PhoneNumber
 from pulumi_alisms.rules.signatures import SIGN_TYPE_CODES
-from pulumi_alisms.rules.templates import TEMPLATE_KINDS_BY_CODE
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS mainland_messages (
@@ -37,7 +38,7 @@ class Recipient:
 
     phone: str
     sign_name: str
-    values: Any = None
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,28 +52,21 @@ class SentRecord:
     sent_at: float
 
 
-class MainlandSendingBackend:
+class MainlandSendingBackend(Backend):
     """Mainland sends and their delivery records."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
-        self._db = ctx.db
 
     def send(self, template_code: str, recipients: list[Recipient], out_id: str | None) -> str:
         """Send one template to every recipient; returns the call's BizId."""
-        # Imported here: the templates family imports this package (template bindings), and sending imports it.
-        from pulumi_alisms.emulator import sending, templates
-
-        template = templates.find_template(self._ctx, template_code)
-        if template is None or template["status"] != templates.APPROVED:
+        template = TemplatesBackend(self.ctx).get(template_code)
+        if template is None or template.status != TemplateState.APPROVED:
             state = "does not exist in this account" if template is None else "is not approved"
             raise business("isv.SMS_TEMPLATE_ILLEGAL", f"The template {template_code[:64]} {state}.")
-        kind = TEMPLATE_KINDS_BY_CODE[template["type"]]
-        if kind == "international":
+        if template.type == INTERNATIONAL:
             raise business("isv.DOMESTIC_NUMBER_NOT_SUPPORTED", f"The template {template_code} is international; "
                            "mainland numbers need a domestic template.")  # fmt: skip
-        signatures = SignaturesBackend(self._ctx)
-        bound = signatures.template_signature(template_code)
+        kind = template.message_kind
+        signatures = SignaturesBackend(self.ctx)
+        bound = template.related_sign_name
         biz_id = f"{10**17 + secrets.randbelow(9 * 10**17)}^0"
         checked: dict[str, Signature] = {}
         for recipient in recipients:
@@ -86,16 +80,15 @@ class MainlandSendingBackend:
             if signature.application.type == SIGN_TYPE_CODES["otp"] and kind != "otp":
                 raise business("isv.SMS_SIGNATURE_SCENE_ILLEGAL", f"The signature {recipient.sign_name!r} is for "
                                f"verification codes; the template {template_code} is a {kind} template.")  # fmt: skip
-            content = f"【{recipient.sign_name}】" + sending.fill_template(template_code, template["content"],
-                                                                          recipient.values)  # fmt: skip
+            content = f"【{recipient.sign_name}】" + template.fill(recipient.values)
             to = PhoneNumber(digits=CALLING_CODE + recipient.phone, calling_code=CALLING_CODE, country="CN")
-            out = sending.Outgoing(to, recipient.sign_name, content, kind, template_code, signed=True)
-            answer = sending.deliver(self._ctx, out)
-            self._db.execute(
+            message = SendingBackend(self.ctx).send(Outgoing(to, recipient.sign_name, content, kind, template_code,
+                                                             signed=True))  # fmt: skip
+            self.ctx.db.execute(
                 "INSERT INTO mainland_messages (account, message_id, biz_id, phone, sign_name, template_code, "
                 "content, out_id, send_date, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self._ctx.account, answer["MessageId"], biz_id, recipient.phone, recipient.sign_name, template_code,
-                 content, out_id, beijing_time(self._ctx.now).strftime("%Y%m%d"), self._ctx.now),
+                (self.ctx.account, message.message_id, biz_id, recipient.phone, recipient.sign_name, template_code,
+                 content, out_id, beijing_time(self.ctx.now).strftime("%Y%m%d"), self.ctx.now),
             )  # fmt: skip
         return biz_id
 
@@ -104,9 +97,9 @@ class MainlandSendingBackend:
     ) -> tuple[int, list[SentRecord]]:
         """The messages to one number on one Beijing date (``yyyyMMdd``), optionally of one BizId: count and page."""
         where = "account = ? AND phone = ? AND send_date = ?" + ("" if biz_id is None else " AND biz_id = ?")
-        values = [self._ctx.account, phone, send_date, *([] if biz_id is None else [biz_id])]
-        total = self._db.execute(f"SELECT COUNT(*) FROM mainland_messages WHERE {where}", values).fetchone()[0]
-        rows: list[sqlite3.Row] = self._db.execute(
+        values = [self.ctx.account, phone, send_date, *([] if biz_id is None else [biz_id])]
+        total = self.ctx.db.execute(f"SELECT COUNT(*) FROM mainland_messages WHERE {where}", values).fetchone()[0]
+        rows: list[sqlite3.Row] = self.ctx.db.execute(
             f"SELECT * FROM mainland_messages WHERE {where} ORDER BY sent_at, rowid LIMIT ? OFFSET ?",
             (*values, size, (page - 1) * size),
         ).fetchall()

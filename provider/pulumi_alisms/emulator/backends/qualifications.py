@@ -16,7 +16,9 @@ from datetime import date
 from typing import Any
 
 from pulumi_alisms.emulator import clock
-from pulumi_alisms.emulator.context import Context
+from pulumi_alisms.emulator.backends._base import Backend
+from pulumi_alisms.emulator.backends.contacts import ContactsBackend
+from pulumi_alisms.emulator.backends.outbox import OutboxBackend
 from pulumi_alisms.emulator.errors import ApiError, invalid, not_found
 from pulumi_alisms.rules.mainland import beijing_time
 from pulumi_alisms.rules.qualifications import qualification_rejection
@@ -36,6 +38,7 @@ CREATE TABLE IF NOT EXISTS phone_codes (
 
 PHONE_CODE_TTL_SECONDS = 15 * 60
 FIRST_ID = 1_000_001
+KIND = "qualification"  # how notifications and the review desk name a qualification
 NOT_FOUND_CODE = "QualificationNotFound"  # CreateSmsSign's published 404
 
 
@@ -78,31 +81,27 @@ def forbidden(message: str) -> ApiError:
     return ApiError("ForbiddenAction", message)
 
 
-class QualificationsBackend:
+class QualificationsBackend(Backend):
     """The account's qualifications: submission, review, amendment, deletion; and phone codes."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
-        self._db = ctx.db
 
     def send_phone_code(self, phone: str) -> None:
         """Send a fresh 6-digit code to a mainland number (national form) and deliver it to the outbox."""
         code = f"{secrets.randbelow(10**6):06d}"
-        self._db.execute(
+        self.ctx.db.execute(
             "INSERT INTO phone_codes (account, phone, code, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT (account, phone) "
             "DO UPDATE SET code = excluded.code, sent_at = excluded.sent_at",
-            (self._ctx.account, phone, code, self._ctx.now),
+            (self.ctx.account, phone, code, self.ctx.now),
         )
-        self._ctx.record_outbox("sms", phone, "Verification code",
+        OutboxBackend(self.ctx).deliver("sms", phone, "Verification code",
                                 f"Your Alibaba Cloud SMS qualification verification code is {code}. "
                                 f"It is valid for {PHONE_CODE_TTL_SECONDS // 60} minutes.")  # fmt: skip
 
     def phone_code_is_valid(self, phone: str, code: str) -> bool:
         """Whether ``code`` is the latest unexpired code sent to ``phone``."""
-        row = self._db.execute(
-            "SELECT code, sent_at FROM phone_codes WHERE account = ? AND phone = ?", (self._ctx.account, phone)
+        row = self.ctx.db.execute(
+            "SELECT code, sent_at FROM phone_codes WHERE account = ? AND phone = ?", (self.ctx.account, phone)
         ).fetchone()
-        if row is None or self._ctx.now - row["sent_at"] > PHONE_CODE_TTL_SECONDS:
+        if row is None or self.ctx.now - row["sent_at"] > PHONE_CODE_TTL_SECONDS:
             return False
         return secrets.compare_digest(code.strip().encode(), str(row["code"]).encode())
 
@@ -111,7 +110,7 @@ class QualificationsBackend:
             minutes = PHONE_CODE_TTL_SECONDS // 60
             raise invalid("CertifyCode", f"is not the latest verification code sent to AdminPhoneNo in the last "
                           f"{minutes} minutes: call RequiredPhoneCode and use the code it sends")  # fmt: skip
-        self._db.execute("DELETE FROM phone_codes WHERE account = ? AND phone = ?", (self._ctx.account, phone))
+        self.ctx.db.execute("DELETE FROM phone_codes WHERE account = ? AND phone = ?", (self.ctx.account, phone))
 
     def submit(
         self, details: dict[str, Any], *, use_by_self: bool, whether_share: bool, remark: str | None, certify_code: str
@@ -119,14 +118,14 @@ class QualificationsBackend:
         """Submit a qualification for review; ``details`` has every field by rules name."""
         self._unique_name(details["qualification_name"])
         self._use_phone_code(details["admin_phone"], certify_code)
-        next_id = self._db.execute("SELECT COALESCE(MAX(id) + 1, ?) FROM qualifications", (FIRST_ID,)).fetchone()[0]
-        self._db.execute(
+        next_id = self.ctx.db.execute("SELECT COALESCE(MAX(id) + 1, ?) FROM qualifications", (FIRST_ID,)).fetchone()[0]
+        self.ctx.db.execute(
             "INSERT INTO qualifications (id, account, name, company_name, legal_person_name, use_by_self, "
             "whether_share, remark, details, status, work_order_id, created_at, decide_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (next_id, self._ctx.account, details["qualification_name"], details["company_name"],
+            (next_id, self.ctx.account, details["qualification_name"], details["company_name"],
              details["legal_person_name"], int(use_by_self), int(whether_share), remark, json.dumps(details),
-             ReviewStatus.UNDER_REVIEW, review_ticket(), self._ctx.now, self._decide_at()),
+             ReviewStatus.UNDER_REVIEW, review_ticket(), self.ctx.now, self._decide_at()),
         )  # fmt: skip
         return self.get(next_id)
 
@@ -142,8 +141,8 @@ class QualificationsBackend:
     def find(self, qualification_id: int) -> Qualification | None:
         """One qualification after settling due reviews, or ``None``."""
         self.settle()
-        row = self._db.execute(
-            "SELECT * FROM qualifications WHERE account = ? AND id = ?", (self._ctx.account, qualification_id)
+        row = self.ctx.db.execute(
+            "SELECT * FROM qualifications WHERE account = ? AND id = ?", (self.ctx.account, qualification_id)
         ).fetchone()
         return None if row is None else _qualification(row)
 
@@ -158,12 +157,12 @@ class QualificationsBackend:
         if details["qualification_name"] != current.name:
             self._unique_name(details["qualification_name"])
         self._use_phone_code(details["admin_phone"], certify_code)
-        self._db.execute(
+        self.ctx.db.execute(
             "UPDATE qualifications SET name = ?, company_name = ?, legal_person_name = ?, details = ?, status = ?, "
             "reason = NULL, reviewed_at = NULL, work_order_id = ?, decide_at = ? WHERE account = ? AND id = ?",
             (details["qualification_name"], details["company_name"], details["legal_person_name"],
              json.dumps(details), ReviewStatus.UNDER_REVIEW, review_ticket(), self._decide_at(),
-             self._ctx.account, qualification_id),
+             self.ctx.account, qualification_id),
         )  # fmt: skip
         return self.get(qualification_id)
 
@@ -172,17 +171,17 @@ class QualificationsBackend:
         current = self.get(qualification_id, work_order_id)
         if current.status == ReviewStatus.UNDER_REVIEW:
             raise forbidden(f"The qualification {qualification_id} is under review and cannot be deleted yet.")
-        self._db.execute(
-            "DELETE FROM qualifications WHERE account = ? AND id = ?", (self._ctx.account, qualification_id)
+        self.ctx.db.execute(
+            "DELETE FROM qualifications WHERE account = ? AND id = ?", (self.ctx.account, qualification_id)
         )
 
     def page(self, filters: dict[str, Any], page: int, size: int) -> tuple[int, list[Qualification]]:
         """The total matching ``filters`` (column -> value) and one page of them, oldest first."""
         self.settle()
         where = " AND ".join(["account = ?", *(f"{column} = ?" for column in filters)])
-        values = [self._ctx.account, *filters.values()]
-        total = self._db.execute(f"SELECT COUNT(*) FROM qualifications WHERE {where}", values).fetchone()[0]
-        rows = self._db.execute(
+        values = [self.ctx.account, *filters.values()]
+        total = self.ctx.db.execute(f"SELECT COUNT(*) FROM qualifications WHERE {where}", values).fetchone()[0]
+        rows = self.ctx.db.execute(
             f"SELECT * FROM qualifications WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
             (*values, size, (page - 1) * size),
         ).fetchall()
@@ -190,9 +189,9 @@ class QualificationsBackend:
 
     def settle(self) -> None:
         """Decide every qualification whose review is due."""
-        due = self._db.execute(
+        due = self.ctx.db.execute(
             "SELECT * FROM qualifications WHERE account = ? AND status = ? AND decide_at <= ?",
-            (self._ctx.account, ReviewStatus.UNDER_REVIEW, self._ctx.now),
+            (self.ctx.account, ReviewStatus.UNDER_REVIEW, self.ctx.now),
         ).fetchall()
         for row in due:
             reviewed_on: date = beijing_time(row["decide_at"]).date()
@@ -203,8 +202,8 @@ class QualificationsBackend:
         """A reviewer's decision, now: approved (``reason`` ``None``) or rejected with the reason."""
         current = self.find(qualification_id)
         if current is None:
-            raise LookupError(f"no qualification {qualification_id} in account {self._ctx.account}")
-        self._record(current, reason, self._ctx.now)
+            raise LookupError(f"no qualification {qualification_id} in account {self.ctx.account}")
+        self._record(current, reason, self.ctx.now)
         return self.get(qualification_id)
 
     def administrator_conflict(self, qualification_id: int) -> str | None:
@@ -213,9 +212,9 @@ class QualificationsBackend:
         current = self.find(qualification_id)
         if current is None:
             return None
-        for row in self._db.execute(
+        for row in self.ctx.db.execute(
             "SELECT company_name, details FROM qualifications WHERE account = ? AND id != ? AND company_name != ?",
-            (self._ctx.account, qualification_id, current.company_name),
+            (self.ctx.account, qualification_id, current.company_name),
         ):
             if json.loads(row["details"]).get("admin_id_number") == current.details.get("admin_id_number"):
                 return (f"The administrator of this qualification also administers the qualification of "
@@ -224,24 +223,23 @@ class QualificationsBackend:
 
     def _record(self, current: Qualification, reason: str | None, decided_at: float) -> None:
         status = ReviewStatus.APPROVED if reason is None else ReviewStatus.REJECTED
-        self._db.execute(
+        self.ctx.db.execute(
             "UPDATE qualifications SET status = ?, reason = ?, reviewed_at = ?, decide_at = NULL "
             "WHERE account = ? AND id = ?",
-            (status, reason, decided_at, self._ctx.account, current.id),
+            (status, reason, decided_at, self.ctx.account, current.id),
         )
-        verdict = "approved" if reason is None else "rejected"
-        self._ctx.notify_review_result("qualification", str(current.id), current.label, verdict, reason)
+        ContactsBackend(self.ctx).notify_review_result(KIND, str(current.id), current.label, reason)
 
     def _unique_name(self, name: str) -> None:
-        taken = self._db.execute(
-            "SELECT id FROM qualifications WHERE account = ? AND name = ?", (self._ctx.account, name)
+        taken = self.ctx.db.execute(
+            "SELECT id FROM qualifications WHERE account = ? AND name = ?", (self.ctx.account, name)
         ).fetchone()
         if taken is not None:
             raise invalid("QualificationName", f"the account already has a qualification named {name!r} "
                           f"(QualificationGroupId {taken['id']}); names are unique")  # fmt: skip
 
     def _decide_at(self) -> float:
-        return clock.step_done_at(self._ctx.now, "qualification_review", self._ctx.speed)
+        return clock.step_done_at(self.ctx.now, "qualification_review", self.ctx.speed)
 
 
 def review_ticket() -> int:

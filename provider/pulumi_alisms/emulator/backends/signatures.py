@@ -19,10 +19,11 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 
 from pulumi_alisms.emulator import clock
+from pulumi_alisms.emulator.backends._base import Backend
 from pulumi_alisms.emulator.backends.authorization_letters import AuthorizationLettersBackend
+from pulumi_alisms.emulator.backends.contacts import ContactsBackend
 from pulumi_alisms.emulator.backends.qualifications import NOT_FOUND_CODE as QUALIFICATION_NOT_FOUND
 from pulumi_alisms.emulator.backends.qualifications import QualificationsBackend, review_ticket
-from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.errors import ApiError, business, not_found
 from pulumi_alisms.rules.signatures import CARRIERS, SIGN_SOURCES_BY_CODE, signature_rejection
 from pulumi_alisms.rules.statuses import SENDABLE_CARRIER_STATUSES, CarrierRegistrationStatus, ReviewStatus
@@ -42,6 +43,7 @@ CREATE TABLE IF NOT EXISTS template_signatures (
     account TEXT NOT NULL, template_code TEXT NOT NULL, sign_name TEXT NOT NULL, PRIMARY KEY (account, template_code));
 """
 
+KIND = "signature"  # how notifications and the review desk name a signature
 NOT_FOUND_CODE = "SignatureNotFound"  # GetSmsSign's published 404
 
 
@@ -96,24 +98,20 @@ class Signature:
         return any(carrier.status in SENDABLE_CARRIER_STATUSES for carrier in self.carriers)
 
 
-class SignaturesBackend:
+class SignaturesBackend(Backend):
     """The account's signatures, their carrier registrations and template bindings."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
-        self._db = ctx.db
 
     def create(self, name: str, application: Application) -> Signature:
         """Submit a new signature for review."""
         if self.find(name) is not None:
             raise ApiError("SignName.Exists", f"The account already has the signature {name!r}.")
         self._check(name, application)
-        self._db.execute(
+        self.ctx.db.execute(
             "INSERT INTO signatures (account, name, source, type, qualification_id, third_party, "
             "authorization_letter_id, trademark_id, app_icp_record_id, remark, apply_scene, more_data, status, "
             "order_id, sign_code, created_at, decide_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self._ctx.account, name, *_application_columns(application), ReviewStatus.UNDER_REVIEW,
-             str(review_ticket()), f"SIGN_{10**14 + secrets.randbelow(9 * 10**14)}", self._ctx.now, self._decide_at()),
+            (self.ctx.account, name, *_application_columns(application), ReviewStatus.UNDER_REVIEW,
+             str(review_ticket()), f"SIGN_{10**14 + secrets.randbelow(9 * 10**14)}", self.ctx.now, self._decide_at()),
         )  # fmt: skip
         return self.get(name)
 
@@ -125,13 +123,13 @@ class SignaturesBackend:
             raise business("isv.ERROR_SIGN_NOT_MODIFY", f"The signature {name!r} is {state}; only signatures that "
                            "failed review can be modified.")  # fmt: skip
         self._check(name, application)
-        self._db.execute(
+        self.ctx.db.execute(
             "UPDATE signatures SET source = ?, type = ?, qualification_id = ?, third_party = ?, "
             "authorization_letter_id = ?, trademark_id = ?, app_icp_record_id = ?, remark = ?, apply_scene = ?, "
             "more_data = ?, status = ?, reason = NULL, reviewed_at = NULL, order_id = ?, decide_at = ? "
             "WHERE account = ? AND name = ?",
             (*_application_columns(application), ReviewStatus.UNDER_REVIEW, str(review_ticket()), self._decide_at(),
-             self._ctx.account, name),
+             self.ctx.account, name),
         )  # fmt: skip
         self._clear_registration(name)
         return self.get(name)
@@ -141,7 +139,7 @@ class SignaturesBackend:
         if self.get(name).status == ReviewStatus.UNDER_REVIEW:
             raise business("isv.ERROR_SIGN_NOT_DELETE",
                            f"The signature {name!r} is under review and cannot be deleted yet.")  # fmt: skip
-        self._db.execute("DELETE FROM signatures WHERE account = ? AND name = ?", (self._ctx.account, name))
+        self.ctx.db.execute("DELETE FROM signatures WHERE account = ? AND name = ?", (self.ctx.account, name))
         self._clear_registration(name)
 
     def get(self, name: str) -> Signature:
@@ -154,18 +152,18 @@ class SignaturesBackend:
     def find(self, name: str) -> Signature | None:
         """One signature after settling due reviews and registrations, or ``None``."""
         self.settle()
-        row = self._db.execute(
-            "SELECT * FROM signatures WHERE account = ? AND name = ?", (self._ctx.account, name)
+        row = self.ctx.db.execute(
+            "SELECT * FROM signatures WHERE account = ? AND name = ?", (self.ctx.account, name)
         ).fetchone()
         return None if row is None else self._signature(row)
 
     def page(self, page: int, size: int) -> tuple[int, list[Signature]]:
         """The account's signature count and one page of signatures, oldest first."""
         self.settle()
-        total = self._db.execute("SELECT COUNT(*) FROM signatures WHERE account = ?", (self._ctx.account,)).fetchone()
-        rows = self._db.execute(
+        total = self.ctx.db.execute("SELECT COUNT(*) FROM signatures WHERE account = ?", (self.ctx.account,)).fetchone()
+        rows = self.ctx.db.execute(
             "SELECT * FROM signatures WHERE account = ? ORDER BY created_at, rowid LIMIT ? OFFSET ?",
-            (self._ctx.account, size, (page - 1) * size),
+            (self.ctx.account, size, (page - 1) * size),
         ).fetchall()
         return int(total[0]), [self._signature(row) for row in rows]
 
@@ -174,60 +172,60 @@ class SignaturesBackend:
         current = self.get(name)
         application = replace(current.application, qualification_id=qualification_id, authorization_letter_id=letter_id)
         self._check(name, application)
-        self._db.execute(
+        self.ctx.db.execute(
             "UPDATE signatures SET qualification_id = ?, authorization_letter_id = ? WHERE account = ? AND name = ?",
-            (qualification_id, letter_id, self._ctx.account, name),
+            (qualification_id, letter_id, self.ctx.account, name),
         )
         if current.status == ReviewStatus.APPROVED:
-            self._start_registration(name, self._ctx.now)
+            self._start_registration(name, self.ctx.now)
         return self.get(name)
 
     def using_qualification(self, qualification_id: int) -> list[str]:
         """The names of the signatures bound to a qualification."""
-        rows = self._db.execute(
+        rows = self.ctx.db.execute(
             "SELECT name FROM signatures WHERE account = ? AND qualification_id = ? ORDER BY name",
-            (self._ctx.account, qualification_id),
+            (self.ctx.account, qualification_id),
         ).fetchall()
         return [str(row["name"]) for row in rows]
 
     def settle(self) -> None:
         """Decide every due review, then complete every due carrier registration."""
-        due = self._db.execute(
+        due = self.ctx.db.execute(
             "SELECT * FROM signatures WHERE account = ? AND status = ? AND decide_at <= ?",
-            (self._ctx.account, ReviewStatus.UNDER_REVIEW, self._ctx.now),
+            (self.ctx.account, ReviewStatus.UNDER_REVIEW, self.ctx.now),
         ).fetchall()
         for row in due:
             signature = self._signature(row)
             self._record(signature, self._rejection(signature), row["decide_at"])
-        registering = self._db.execute(
+        registering = self.ctx.db.execute(
             "SELECT sign_name, MAX(due_at) AS due_at FROM carrier_registrations WHERE account = ? AND status = ? "
             "GROUP BY sign_name HAVING MAX(due_at) <= ?",
-            (self._ctx.account, CarrierRegistrationStatus.REGISTERING, self._ctx.now),
+            (self.ctx.account, CarrierRegistrationStatus.REGISTERING, self.ctx.now),
         ).fetchall()
         for row in registering:
-            bound = self._db.execute(
+            bound = self.ctx.db.execute(
                 "SELECT qualification_id FROM signatures WHERE account = ? AND name = ?",
-                (self._ctx.account, row["sign_name"]),
+                (self.ctx.account, row["sign_name"]),
             ).fetchone()
-            conflict = QualificationsBackend(self._ctx).administrator_conflict(int(bound["qualification_id"]))
+            conflict = QualificationsBackend(self.ctx).administrator_conflict(int(bound["qualification_id"]))
             self._complete_registration(str(row["sign_name"]), row["due_at"], conflict)
 
     def decide(self, name: str, reason: str | None) -> Signature:
         """A reviewer's decision, now: approved (``reason`` ``None``) or rejected with the reason."""
         current = self.find(name)
         if current is None:
-            raise LookupError(f"no signature {name!r} in account {self._ctx.account}")
-        self._record(current, reason, self._ctx.now)
+            raise LookupError(f"no signature {name!r} in account {self.ctx.account}")
+        self._record(current, reason, self.ctx.now)
         return self.get(name)
 
     def register_with_carriers(self, name: str) -> Signature:
         """Complete an approved signature's carrier registration now, with every carrier."""
         current = self.find(name)
         if current is None:
-            raise LookupError(f"no signature {name!r} in account {self._ctx.account}")
+            raise LookupError(f"no signature {name!r} in account {self.ctx.account}")
         if current.status != ReviewStatus.APPROVED:
             raise ValueError(f"the signature {name!r} is {current.status}: carriers register approved signatures only")
-        self._complete_registration(name, self._ctx.now, None)
+        self._complete_registration(name, self.ctx.now, None)
         return self.get(name)
 
     def sendable(self, name: str) -> Signature:
@@ -246,9 +244,9 @@ class SignaturesBackend:
     def bind_template(self, template_code: str, sign_name: str | None) -> None:
         """Bind a template to an approved signature, or unbind it (``sign_name`` ``None``)."""
         if sign_name is None:
-            self._db.execute(
+            self.ctx.db.execute(
                 "DELETE FROM template_signatures WHERE account = ? AND template_code = ?",
-                (self._ctx.account, template_code),
+                (self.ctx.account, template_code),
             )
             return
         found = self.find(sign_name)
@@ -258,23 +256,23 @@ class SignaturesBackend:
         if found.status != ReviewStatus.APPROVED:
             raise ApiError("AssocSignUnapproved", f"The signature {sign_name!r} (RelatedSignName) is "
                            f"{found.status}; templates can be bound to approved signatures only.")  # fmt: skip
-        self._db.execute(
+        self.ctx.db.execute(
             "INSERT INTO template_signatures (account, template_code, sign_name) VALUES (?, ?, ?) "
             "ON CONFLICT (account, template_code) DO UPDATE SET sign_name = excluded.sign_name",
-            (self._ctx.account, template_code, sign_name),
+            (self.ctx.account, template_code, sign_name),
         )
 
     def template_signature(self, template_code: str) -> str | None:
         """The signature a template is bound to."""
-        row = self._db.execute(
+        row = self.ctx.db.execute(
             "SELECT sign_name FROM template_signatures WHERE account = ? AND template_code = ?",
-            (self._ctx.account, template_code),
+            (self.ctx.account, template_code),
         ).fetchone()
         return None if row is None else str(row["sign_name"])
 
     def _check(self, name: str, application: Application) -> None:
         """The bound qualification exists and is approved for the same use; the letter is the same entity's."""
-        qualification = QualificationsBackend(self._ctx).find(application.qualification_id)
+        qualification = QualificationsBackend(self.ctx).find(application.qualification_id)
         if qualification is None:
             raise not_found(QUALIFICATION_NOT_FOUND, f"The qualification {application.qualification_id} "
                             "(QualificationId) does not exist in this account.")  # fmt: skip
@@ -287,16 +285,16 @@ class SignaturesBackend:
             raise ApiError("ParameterMismatch.ThirdParty", f"The signature is for {use} but the qualification "
                            f"{qualification.id} is not (UseBySelf {flag}).")  # fmt: skip
         if application.authorization_letter_id is not None:
-            letter = AuthorizationLettersBackend(self._ctx).get(application.authorization_letter_id)
+            letter = AuthorizationLettersBackend(self.ctx).get(application.authorization_letter_id)
             if letter.organization_code != qualification.details.get("organization_code"):
                 raise ApiError("InvalidQualification", f"The authorization letter {letter.id} is for the organization "
                                f"code {letter.organization_code}, not the qualification's.")  # fmt: skip
 
     def _rejection(self, signature: Signature) -> str | None:
         application = signature.application
-        qualification = QualificationsBackend(self._ctx).find(application.qualification_id)
+        qualification = QualificationsBackend(self.ctx).find(application.qualification_id)
         letter_id = application.authorization_letter_id
-        letter = None if letter_id is None else AuthorizationLettersBackend(self._ctx).get(letter_id)
+        letter = None if letter_id is None else AuthorizationLettersBackend(self.ctx).get(letter_id)
         return signature_rejection(
             signature.name,
             source=SIGN_SOURCES_BY_CODE[application.source],
@@ -307,45 +305,44 @@ class SignaturesBackend:
 
     def _record(self, signature: Signature, reason: str | None, decided_at: float) -> None:
         status = ReviewStatus.APPROVED if reason is None else ReviewStatus.REJECTED
-        self._db.execute(
+        self.ctx.db.execute(
             "UPDATE signatures SET status = ?, reason = ?, reviewed_at = ?, decide_at = NULL "
             "WHERE account = ? AND name = ?",
-            (status, reason, decided_at, self._ctx.account, signature.name),
+            (status, reason, decided_at, self.ctx.account, signature.name),
         )
         if reason is None:
             self._start_registration(signature.name, decided_at)
             if signature.application.authorization_letter_id is not None:
-                AuthorizationLettersBackend(self._ctx).mark_passed(signature.application.authorization_letter_id)
+                AuthorizationLettersBackend(self.ctx).mark_passed(signature.application.authorization_letter_id)
         else:
             self._clear_registration(signature.name)
-        verdict = "approved" if reason is None else "rejected"
-        self._ctx.notify_review_result("signature", signature.name, signature.label, verdict, reason)
+        ContactsBackend(self.ctx).notify_review_result(KIND, signature.name, signature.label, reason)
 
     def _start_registration(self, name: str, started_at: float) -> None:
-        due_at = clock.step_done_at(started_at, "carrier_registration", self._ctx.speed)
-        self._db.executemany(
+        due_at = clock.step_done_at(started_at, "carrier_registration", self.ctx.speed)
+        self.ctx.db.executemany(
             "INSERT INTO carrier_registrations (account, sign_name, carrier, status, due_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (account, sign_name, carrier) DO UPDATE SET status = excluded.status, reason = NULL, "
             "due_at = excluded.due_at, completed_at = NULL",
-            [(self._ctx.account, name, carrier, CarrierRegistrationStatus.REGISTERING, due_at) for carrier in CARRIERS],
+            [(self.ctx.account, name, carrier, CarrierRegistrationStatus.REGISTERING, due_at) for carrier in CARRIERS],
         )
 
     def _complete_registration(self, name: str, completed_at: float, failure: str | None) -> None:
         status = CarrierRegistrationStatus.REGISTERED if failure is None else CarrierRegistrationStatus.FAILED
-        self._db.execute(
+        self.ctx.db.execute(
             "UPDATE carrier_registrations SET status = ?, reason = ?, due_at = NULL, completed_at = ? "
             "WHERE account = ? AND sign_name = ?",
-            (status, failure, completed_at, self._ctx.account, name),
+            (status, failure, completed_at, self.ctx.account, name),
         )
 
     def _clear_registration(self, name: str) -> None:
-        self._db.execute(
-            "DELETE FROM carrier_registrations WHERE account = ? AND sign_name = ?", (self._ctx.account, name)
+        self.ctx.db.execute(
+            "DELETE FROM carrier_registrations WHERE account = ? AND sign_name = ?", (self.ctx.account, name)
         )
 
     def _signature(self, row: sqlite3.Row) -> Signature:
-        rows = self._db.execute(
-            "SELECT * FROM carrier_registrations WHERE account = ? AND sign_name = ?", (self._ctx.account, row["name"])
+        rows = self.ctx.db.execute(
+            "SELECT * FROM carrier_registrations WHERE account = ? AND sign_name = ?", (self.ctx.account, row["name"])
         )
         registrations = {
             item["carrier"]: CarrierRegistration(
@@ -368,7 +365,7 @@ class SignaturesBackend:
         )  # fmt: skip
 
     def _decide_at(self) -> float:
-        return clock.step_done_at(self._ctx.now, "signature_review", self._ctx.speed)
+        return clock.step_done_at(self.ctx.now, "signature_review", self.ctx.speed)
 
 
 def _application_columns(application: Application) -> tuple[object, ...]:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pulumi_alisms.emulator.context import Context
+from pulumi_alisms.emulator.backends._base import Backend
 from pulumi_alisms.emulator.errors import invalid
 
 SCHEMA = """
@@ -73,18 +73,14 @@ class StoredObject:
     etag: str
 
 
-class UploadsBackend:
+class UploadsBackend(Backend):
     """Upload policies, their verification, and the uploaded objects."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
-        self._db = ctx.db
 
     def issue_policy(self, bucket: str) -> UploadPolicy:
         """A POST policy for the account's directory in ``bucket``, valid for 30 minutes of emulator time."""
         access_key_id, secret = self._signing_key()
         start_path = self._start_path()
-        expire = int(self._ctx.now) + POLICY_SECONDS
+        expire = int(self.ctx.now) + POLICY_SECONDS
         document = {
             "expiration": datetime.fromtimestamp(expire, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "conditions": [
@@ -98,7 +94,7 @@ class UploadsBackend:
 
     def host(self, bucket: str) -> str:
         """Where the bucket takes uploads: a path of this emulator, as reached by the current request."""
-        return f"{self._ctx.base_url}/oss/{bucket}"
+        return f"{self.ctx.base_url}/oss/{bucket}"
 
     def url(self, bucket: str, key: str) -> str:
         """The full URL of an object, as the answers that list documents show it."""
@@ -121,22 +117,22 @@ class UploadsBackend:
                            "signature you provided.")  # fmt: skip
         key = fields["key"]
         start_path = self._check_policy(fields["policy"], bucket, key, len(content))
-        row = self._db.execute("SELECT account FROM oss_directories WHERE start_path = ?", (start_path,)).fetchone()
+        row = self.ctx.db.execute("SELECT account FROM oss_directories WHERE start_path = ?", (start_path,)).fetchone()
         if row is None or len(key) > MAX_KEY_LENGTH:
             raise OssError("AccessDenied", "Invalid according to Policy: the key is not in an issued directory.")
         etag = hashlib.md5(content, usedforsecurity=False).hexdigest().upper()
-        self._db.execute(
+        self.ctx.db.execute(
             "INSERT INTO oss_objects (bucket, key, account, content, content_type, etag, uploaded_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bucket, key) DO UPDATE SET content = excluded.content, "
             "content_type = excluded.content_type, etag = excluded.etag, uploaded_at = excluded.uploaded_at",
-            (bucket, key, row["account"], content, content_type, etag, self._ctx.now),
+            (bucket, key, row["account"], content, content_type, etag, self.ctx.now),
         )
         return StoredObject(bucket, key, etag)
 
     def require(self, bucket: str, key: str, parameter: str) -> None:
         """Refuse (``InvalidParameter.<parameter>``) a key that names no object this account uploaded to ``bucket``."""
-        found = self._db.execute(
-            "SELECT 1 FROM oss_objects WHERE bucket = ? AND key = ? AND account = ?", (bucket, key, self._ctx.account)
+        found = self.ctx.db.execute(
+            "SELECT 1 FROM oss_objects WHERE bucket = ? AND key = ? AND account = ?", (bucket, key, self.ctx.account)
         ).fetchone()
         if found is None:
             source = "GetQualificationOssInfo" if bucket == QUALIFICATION_BUCKET else "GetOSSInfoForUploadFile"
@@ -152,7 +148,7 @@ class UploadsBackend:
         except (ValueError, TypeError, KeyError):
             raise OssError("InvalidPolicyDocument", "Invalid Policy: the policy is not a valid policy document.",
                            400) from None  # fmt: skip
-        if expiration.timestamp() < self._ctx.now:
+        if expiration.timestamp() < self.ctx.now:
             raise OssError("AccessDenied", "Invalid according to Policy: Policy expired.")
         start_path = ""
         # Only the emulator's own policies get here (the signature matched): their conditions are well-formed.
@@ -174,26 +170,26 @@ class UploadsBackend:
 
     def _signing_key(self) -> tuple[str, str]:
         """The state file's policy-signing key pair, made on first use."""
-        row = self._db.execute("SELECT access_key_id, secret FROM oss_signing_key WHERE id = 1").fetchone()
+        row = self.ctx.db.execute("SELECT access_key_id, secret FROM oss_signing_key WHERE id = 1").fetchone()
         if row is None:
-            self._db.execute(
+            self.ctx.db.execute(
                 "INSERT OR IGNORE INTO oss_signing_key (id, access_key_id, secret) VALUES (1, ?, ?)",
                 ("LTAI5tEmu" + secrets.token_hex(6), base64.b64encode(secrets.token_bytes(30)).decode()),
             )
-            row = self._db.execute("SELECT access_key_id, secret FROM oss_signing_key WHERE id = 1").fetchone()
+            row = self.ctx.db.execute("SELECT access_key_id, secret FROM oss_signing_key WHERE id = 1").fetchone()
         return str(row["access_key_id"]), str(row["secret"])
 
     def _start_path(self) -> str:
-        row: sqlite3.Row | None = self._db.execute(
-            "SELECT start_path FROM oss_directories WHERE account = ?", (self._ctx.account,)
+        row: sqlite3.Row | None = self.ctx.db.execute(
+            "SELECT start_path FROM oss_directories WHERE account = ?", (self.ctx.account,)
         ).fetchone()
         if row is not None:
             return str(row["start_path"])
         while True:
             start_path = str(10**15 + secrets.randbelow(9 * 10**15))
-            inserted = self._db.execute(
+            inserted = self.ctx.db.execute(
                 "INSERT OR IGNORE INTO oss_directories (account, start_path) VALUES (?, ?)",
-                (self._ctx.account, start_path),
+                (self.ctx.account, start_path),
             )
             if inserted.rowcount:
                 return start_path

@@ -1,15 +1,6 @@
-"""Per-family operation handlers: each module has ``VERSION`` and ``OPERATIONS`` (action -> handler).
+"""Per-family wire handlers, as moto's ``responses.py``: parse ``ctx.params``, call a backend, render the answer.
 
-Handlers parse ``ctx.params``, call their family's backend and render the answer; ``emulator/routes.py``
-gathers ``MODULES``.
+Each module names its API ``VERSION`` and maps each action to its handler in ``OPERATIONS``;
+:mod:`pulumi_alisms.emulator.routes` gathers them. A handler reads every parameter before it calls a
+backend, so a malformed request is refused before the account's state is consulted.
 """
-
-from pulumi_alisms.emulator.responses import (
-    authorization_letters,
-    mainland_sending,
-    qualifications,
-    signatures,
-    uploads,
-)
-
-MODULES = (uploads, qualifications, authorization_letters, signatures, mainland_sending)

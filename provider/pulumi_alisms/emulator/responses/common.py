@@ -10,6 +10,7 @@ from pulumi_alisms.rules.problems import Problem
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
+MAX_ID = 2**63 - 1  # ids, review tickets: 64-bit integers in the published metadata
 
 
 def required_flag(ctx: Context, name: str) -> bool:

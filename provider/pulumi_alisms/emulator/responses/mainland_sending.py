@@ -32,6 +32,15 @@ def _number(text: str) -> str:
     return phone
 
 
+def _values(name: str, value: Any) -> dict[str, Any]:
+    """A message's variable values: a JSON object (absent means none)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise invalid(name, 'must be a JSON object such as {"code":"123456"} (one per number in TemplateParamJson)')
+    return value
+
+
 def _out_id(ctx: Context) -> str | None:
     return ctx.params.text("OutId", required=False, max_length=MAX_OUT_ID_LENGTH) or None
 
@@ -44,7 +53,7 @@ def send_sms(ctx: Context) -> dict[str, Any]:
                        f"SendSms takes at most {MAX_SEND_SMS_NUMBERS} numbers, got {len(numbers)}.")  # fmt: skip
     sign_name = ctx.params.required_text("SignName")
     template_code = ctx.params.required_text("TemplateCode", max_length=64)
-    values = ctx.params.json_value("TemplateParam")
+    values = _values("TemplateParam", ctx.params.json_value("TemplateParam"))
     ctx.params.text("SmsUpExtendCode", required=False)
     recipients = [Recipient(_number(number), sign_name, values) for number in numbers]
     return {"BizId": MainlandSendingBackend(ctx).send(template_code, recipients, _out_id(ctx))}
@@ -76,7 +85,8 @@ def send_batch_sms(ctx: Context) -> dict[str, Any]:
     if not all(isinstance(item, str) for item in (*numbers, *sign_names)):
         raise invalid("PhoneNumberJson", "numbers and signature names must be strings")
     recipients = [
-        Recipient(_number(number), sign, value) for number, sign, value in zip(numbers, sign_names, values, strict=True)
+        Recipient(_number(number), sign, _values("TemplateParamJson", value))
+        for number, sign, value in zip(numbers, sign_names, values, strict=True)
     ]
     return {"BizId": MainlandSendingBackend(ctx).send(template_code, recipients, _out_id(ctx))}
 

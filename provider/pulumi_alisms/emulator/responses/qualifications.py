@@ -17,7 +17,7 @@ from pulumi_alisms.emulator.backends.signatures import SignaturesBackend
 from pulumi_alisms.emulator.backends.uploads import QUALIFICATION_BUCKET, UploadsBackend
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.errors import invalid, missing
-from pulumi_alisms.emulator.responses.common import object_list, page, refuse, required_flag
+from pulumi_alisms.emulator.responses.common import MAX_ID, object_list, page, refuse, required_flag
 from pulumi_alisms.rules.mainland import mainland_mobile
 from pulumi_alisms.rules.qualifications import license_type_problems, qualification_problems
 from pulumi_alisms.rules.statuses import ReviewStatus
@@ -62,35 +62,44 @@ def _details(ctx: Context, *, submission: bool) -> dict[str, Any]:
     details: dict[str, Any] = {field: value for field, value in texts.items() if value is not None}
     refuse(qualification_problems(details), FIELDS)
     details["admin_phone"] = _phone(ctx, "AdminPhoneNo")
-    uploads = UploadsBackend(ctx)
     for name, field in DOCUMENTS.items():
         key = ctx.params.text(name, required=submission and name in _REQUIRED_DOCUMENTS)
         if key is not None:
-            uploads.require(QUALIFICATION_BUCKET, key, name)
             details[field] = key
     licenses = object_list(ctx, "BusinessLicensePics")
     if licenses is not None:
-        details["business_licenses"] = [_license(uploads, item) for item in licenses]
+        details["business_licenses"] = [_license(item) for item in licenses]
     others = object_list(ctx, "OtherFiles")
     if others is not None:
-        details["other_files"] = [_file_key(uploads, "OtherFiles", item) for item in others]
+        details["other_files"] = [_file_key("OtherFiles", item) for item in others]
     return details
 
 
-def _file_key(uploads: UploadsBackend, name: str, item: dict[str, Any]) -> str:
+def _require_documents(ctx: Context, details: dict[str, Any]) -> None:
+    """Every document key names an object this account uploaded with GetQualificationOssInfo's policy."""
+    uploads = UploadsBackend(ctx)
+    for name, field in DOCUMENTS.items():
+        if field in details:
+            uploads.require(QUALIFICATION_BUCKET, details[field], name)
+    for item in details.get("business_licenses", []):
+        uploads.require(QUALIFICATION_BUCKET, item["key"], "BusinessLicensePics")
+    for key in details.get("other_files", []):
+        uploads.require(QUALIFICATION_BUCKET, key, "OtherFiles")
+
+
+def _file_key(name: str, item: dict[str, Any]) -> str:
     key = item.get("LicensePic")
     if not isinstance(key, str) or not key:
         raise invalid(name, "each entry needs LicensePic, the key of an uploaded file")
-    uploads.require(QUALIFICATION_BUCKET, key, name)
     return key
 
 
-def _license(uploads: UploadsBackend, item: dict[str, Any]) -> dict[str, str]:
+def _license(item: dict[str, Any]) -> dict[str, str]:
     kind = item.get("Type")
     problems = license_type_problems("BusinessLicensePics", kind if isinstance(kind, str) else None)
     if problems:
         raise invalid("BusinessLicensePics", problems[0].message)
-    return {"key": _file_key(uploads, "BusinessLicensePics", item), "type": str(kind)}
+    return {"key": _file_key("BusinessLicensePics", item), "type": str(kind)}
 
 
 def submit_sms_qualification(ctx: Context) -> dict[str, Any]:
@@ -101,17 +110,18 @@ def submit_sms_qualification(ctx: Context) -> dict[str, Any]:
     if not use_by_self and not details.get("business_licenses"):
         raise missing("BusinessLicensePics")
     remark = ctx.params.text("Remark", required=False) or None
+    certify_code = ctx.params.required_text("CertifyCode")
+    _require_documents(ctx, details)
     qualification = QualificationsBackend(ctx).submit(
-        details, use_by_self=use_by_self, whether_share=whether_share, remark=remark,
-        certify_code=ctx.params.required_text("CertifyCode"),
-    )  # fmt: skip
+        details, use_by_self=use_by_self, whether_share=whether_share, remark=remark, certify_code=certify_code
+    )
     return {"Success": True, "Data": str(qualification.id)}
 
 
 def _ids(ctx: Context, *, ticket_required: bool) -> tuple[int, int | None]:
-    group = ctx.params.integer("QualificationGroupId", required=True, low=1)
+    group = ctx.params.integer("QualificationGroupId", required=True, low=1, high=MAX_ID)
     assert group is not None
-    return group, ctx.params.integer("OrderId", required=ticket_required, low=1)
+    return group, ctx.params.integer("OrderId", required=ticket_required, low=1, high=MAX_ID)
 
 
 def query_single_sms_qualification(ctx: Context) -> dict[str, Any]:
@@ -177,7 +187,7 @@ def query_sms_qualification_record(ctx: Context) -> dict[str, Any]:
         if state not in _STATUS_OF_RECORD_STATE:
             raise invalid("State", f"must be one of {', '.join(_STATUS_OF_RECORD_STATE)}, got {state[:20]!r}")
         filters["status"] = _STATUS_OF_RECORD_STATE[state]
-    ticket = ctx.params.integer("WorkOrderId", low=1)
+    ticket = ctx.params.integer("WorkOrderId", low=1, high=MAX_ID)
     if ticket is not None:
         filters["work_order_id"] = ticket
     use_by_self = ctx.params.flag("UseBySelf")
@@ -194,7 +204,9 @@ def update_sms_qualification(ctx: Context) -> dict[str, Any]:
     group, ticket = _ids(ctx, ticket_required=True)
     assert ticket is not None
     changes = _details(ctx, submission=False)
-    updated = QualificationsBackend(ctx).update(group, ticket, changes, ctx.params.required_text("CertifyCode"))
+    certify_code = ctx.params.required_text("CertifyCode")
+    _require_documents(ctx, changes)
+    updated = QualificationsBackend(ctx).update(group, ticket, changes, certify_code)
     return {"Success": True, "Data": str(updated.id)}
 
 

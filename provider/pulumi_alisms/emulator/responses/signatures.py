@@ -23,7 +23,7 @@ from pulumi_alisms.emulator.backends.signatures import Application, Signature, S
 from pulumi_alisms.emulator.backends.uploads import ATTACHMENT_BUCKET, UploadsBackend
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.errors import ApiError, missing
-from pulumi_alisms.emulator.responses.common import page
+from pulumi_alisms.emulator.responses.common import MAX_ID, page
 from pulumi_alisms.rules.signatures import (
     MAX_REMARK_LENGTH,
     SIGN_SOURCES_BY_CODE,
@@ -68,7 +68,7 @@ def _application(ctx: Context) -> tuple[str, Application]:
     if length:
         raise ApiError("InvalidSignName", f"The signature name {length[0].message}.")
     source = ctx.params.integer("SignSource", required=True, low=0, high=max(SIGN_SOURCES_BY_CODE))
-    qualification_id = ctx.params.integer("QualificationId", required=True, low=1)
+    qualification_id = ctx.params.integer("QualificationId", required=True, low=1, high=MAX_ID)
     assert source is not None and qualification_id is not None
     sign_type = ctx.params.integer("SignType", low=0, high=1)
     application = Application(
@@ -76,9 +76,9 @@ def _application(ctx: Context) -> tuple[str, Application]:
         type=SIGN_TYPE_CODES["general"] if sign_type is None else sign_type,
         qualification_id=qualification_id,
         third_party=bool(ctx.params.flag("ThirdParty")),
-        authorization_letter_id=ctx.params.integer("AuthorizationLetterId", low=1),
-        trademark_id=ctx.params.integer("TrademarkId", low=1),
-        app_icp_record_id=ctx.params.integer("AppIcpRecordId", low=1),
+        authorization_letter_id=ctx.params.integer("AuthorizationLetterId", low=1, high=MAX_ID),
+        trademark_id=ctx.params.integer("TrademarkId", low=1, high=MAX_ID),
+        app_icp_record_id=ctx.params.integer("AppIcpRecordId", low=1, high=MAX_ID),
         remark=ctx.params.text("Remark", required=False, max_length=MAX_REMARK_LENGTH) or None,
         apply_scene=ctx.params.text("ApplySceneContent", required=False, max_length=MAX_APPLY_SCENE_LENGTH) or None,
         more_data=ctx.params.string_list("MoreData") or [],
@@ -195,9 +195,9 @@ def query_sms_sign_list(ctx: Context) -> dict[str, Any]:
 def change_signature_qualification(ctx: Context) -> dict[str, Any]:
     """Bind a signature to another approved qualification (and authorization letter)."""
     name = _sign_name(ctx, "SignatureName")
-    qualification_id = ctx.params.integer("QualificationId", required=True, low=1)
+    qualification_id = ctx.params.integer("QualificationId", required=True, low=1, high=MAX_ID)
     assert qualification_id is not None
-    letter_id = ctx.params.integer("AuthorizationLetterId", low=1)
+    letter_id = ctx.params.integer("AuthorizationLetterId", low=1, high=MAX_ID)
     SignaturesBackend(ctx).change_qualification(name, qualification_id, letter_id)
     return {"Success": True, "Data": {"Success": True}}
 

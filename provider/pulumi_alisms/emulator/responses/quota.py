@@ -7,31 +7,23 @@ while no alert is set. CreatePkgThresholdNew answers ``Result`` as a string, as 
 
 from typing import Any
 
+from pulumi_alisms.emulator.backends.quota import QuotaBackend
 from pulumi_alisms.emulator.context import Context
-from pulumi_alisms.emulator.thresholds import MAX_LIMIT
+from pulumi_alisms.emulator.params import MAX_LIMIT
 
 VERSION = "2017-06-20"
 
 
 def create_pkg_threshold(ctx: Context) -> dict[str, Any]:
     """Set (or, without a value, clear) the package quota alert."""
-    limit = ctx.params.integer("PackageWarningLimit", low=0, high=MAX_LIMIT)
-    ctx.db.execute(
-        "INSERT INTO pkg_thresholds (account, package_warning_limit) VALUES (?, ?) "
-        "ON CONFLICT (account) DO UPDATE SET package_warning_limit = excluded.package_warning_limit",
-        (ctx.account, limit),
-    )
+    QuotaBackend(ctx).set(ctx.params.integer("PackageWarningLimit", low=0, high=MAX_LIMIT))
     return {"Result": "true"}
 
 
 def query_pkg_threshold(ctx: Context) -> dict[str, Any]:
     """The package quota alert, absent while none is set."""
-    row = ctx.db.execute(
-        "SELECT package_warning_limit FROM pkg_thresholds WHERE account = ?", (ctx.account,)
-    ).fetchone()
-    if row is None or row["package_warning_limit"] is None:
-        return {}
-    return {"PackageWarningLimit": row["package_warning_limit"]}
+    limit = QuotaBackend(ctx).get()
+    return {} if limit is None else {"PackageWarningLimit": limit}
 
 
 OPERATIONS = {

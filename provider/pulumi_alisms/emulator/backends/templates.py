@@ -1,0 +1,246 @@
+"""Message templates and their review.
+
+``type`` 0 OTP, 1 notification, 2 promotional, 3 international; international templates have an
+``intl_type`` (0 notification, 1 promotional, 2 OTP) and no other type has one. A code is ``SMS_`` and
+9 digits, unique per account; the order id (the review ticket) changes with every submission.
+
+Review runs on the emulator clock: creating and updating put the template under review and schedule
+the decision (``template_review`` step). Every read decides the account's due templates first: a URL
+shortener in the content is rejected with a reason, anything else is approved. An administrator may
+decide a template directly (:meth:`TemplatesBackend.decide`); the automatic review does not revisit it.
+
+A template may be bound to an approved mainland signature (``related_sign_name``); the signatures backend
+keeps the binding and refuses an unknown or unapproved signature.
+"""
+
+import secrets
+import sqlite3
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from pulumi_alisms.emulator import clock
+from pulumi_alisms.emulator.backends._base import Backend, from_row, written
+from pulumi_alisms.emulator.backends.contacts import ContactsBackend
+from pulumi_alisms.emulator.backends.signatures import SignaturesBackend
+from pulumi_alisms.emulator.errors import business, invalid
+from pulumi_alisms.rules.templates import (
+    INTL_TYPE_KINDS,
+    TEMPLATE_KINDS_BY_CODE,
+    template_problems,
+    template_rejection,
+    template_variables,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS templates (
+    account TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, type INTEGER NOT NULL,
+    intl_type INTEGER, content TEXT NOT NULL, remark TEXT, status TEXT NOT NULL, reject_info TEXT,
+    order_id TEXT NOT NULL, created_at REAL NOT NULL, decide_at REAL, reviewed_at REAL,
+    PRIMARY KEY (account, code));
+"""
+INTERNATIONAL = 3
+CODE_PREFIX = "SMS_"
+KIND = "template"  # how notifications and the review desk name a template
+# Rule field (snake_case) -> the request parameter it comes from.
+_PARAMETER_OF_FIELD: dict[str, str] = {
+    "name": "TemplateName", "type": "TemplateType", "content": "TemplateContent", "remark": "Remark",
+    "intl_type": "IntlType",
+}  # fmt: skip
+
+
+class TemplateState(StrEnum):
+    """A template's review state as stored, in Alibaba's own encoding (``AuditStatus``)."""
+
+    REVIEWING = "AUDITING"
+    APPROVED = "AUDIT_STATE_PASS"
+    REJECTED = "AUDIT_STATE_NOT_PASS"
+
+
+@dataclass(frozen=True)
+class TemplateFields:
+    """What a create or update submits for review."""
+
+    name: str
+    type: int
+    intl_type: int | None
+    content: str
+    remark: str | None
+    related_sign_name: str | None = None  # the mainland signature to bind the template to
+
+
+@dataclass(frozen=True)
+class Template:
+    """One template of the account and its review."""
+
+    code: str
+    name: str
+    type: int
+    intl_type: int | None
+    content: str
+    remark: str | None
+    status: TemplateState
+    reject_info: str | None
+    order_id: str
+    created_at: float
+    decide_at: float | None
+    reviewed_at: float | None
+    related_sign_name: str | None = None  # the mainland signature it is bound to (read by ``get``/``find``)
+
+    @property
+    def label(self) -> str:
+        """What the template is, for people: its name."""
+        return self.name
+
+    def fill(self, values: dict[str, Any]) -> str:
+        """The content with every ``${name}`` replaced from ``values``; a variable without a value is refused."""
+        content = self.content
+        for name in template_variables(content):
+            value = values.get(name)
+            if value is None:
+                raise business("isv.TEMPLATE_MISSING_PARAMETERS",
+                               f"TemplateParam has no value for ${{{name}}} of the template {self.code}.")  # fmt: skip
+            if isinstance(value, dict | list):
+                raise invalid("TemplateParam", f"the value of {name!r} must be text or a number")
+            content = content.replace(f"${{{name}}}", str(value))
+        return content
+
+    @property
+    def message_kind(self) -> str:
+        """What the template sends: ``otp``, ``notification`` or ``promotional``."""
+        kind = TEMPLATE_KINDS_BY_CODE.get(self.type, "notification")
+        if kind == "international":
+            return INTL_TYPE_KINDS.get(self.intl_type, "notification") if self.intl_type is not None else "notification"
+        return kind
+
+
+class TemplatesBackend(Backend):
+    """The account's templates: the only code that reads or writes the ``templates`` table."""
+
+    def create(self, fields: TemplateFields) -> Template:
+        """Submit a new template for review (``isv.SMS_TEMPLATE_ILLEGAL`` if it breaks a rule)."""
+        _check(fields)
+        code = self._new_code()
+        self.ctx.db.execute(
+            "INSERT INTO templates (account, code, name, type, intl_type, content, remark, status, order_id, "
+            "created_at, decide_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.ctx.account, code, fields.name, fields.type, fields.intl_type, fields.content, fields.remark,
+             TemplateState.REVIEWING, _order_id(), self.ctx.now, self._decision_due()),
+        )  # fmt: skip
+        SignaturesBackend(self.ctx).bind_template(code, fields.related_sign_name)
+        return written(self._stored(code))
+
+    def get(self, code: str) -> Template | None:
+        """One template after deciding the due reviews, or ``None``."""
+        self._settle()
+        return self._stored(code)
+
+    def find(self, code: str) -> Template:
+        """One template after deciding the due reviews, or ``isv.TEMPLATE_NOT_EXIST``."""
+        template = self.get(code)
+        if template is None:
+            raise business("isv.TEMPLATE_NOT_EXIST", f"The template {code} does not exist in this account.")
+        return template
+
+    def update(self, code: str, fields: TemplateFields) -> Template:
+        """Change a rejected template and resubmit it for review."""
+        template = self.find(code)
+        if template.status != TemplateState.REJECTED:
+            state = "under review" if template.status == TemplateState.REVIEWING else "approved"
+            raise business(
+                "isv.SMS_TEMPLATE_STATUS_NOT_SUPPORT_UPDATE",
+                f"The template {code} is {state}; only templates that failed review can be modified.",
+            )
+        _check(fields)
+        self.ctx.db.execute(
+            "UPDATE templates SET name = ?, type = ?, intl_type = ?, content = ?, remark = ?, status = ?, "
+            "reject_info = NULL, reviewed_at = NULL, order_id = ?, decide_at = ? WHERE account = ? AND code = ?",
+            (fields.name, fields.type, fields.intl_type, fields.content, fields.remark, TemplateState.REVIEWING,
+             _order_id(), self._decision_due(), self.ctx.account, code),
+        )  # fmt: skip
+        SignaturesBackend(self.ctx).bind_template(code, fields.related_sign_name)
+        return written(self._stored(code))
+
+    def delete(self, code: str) -> None:
+        """Delete a template that is not under review (``isv.ERROR_Template_NOT_DELETE`` while it is)."""
+        if self.find(code).status == TemplateState.REVIEWING:
+            raise business(
+                "isv.ERROR_Template_NOT_DELETE",
+                f"The template {code} is under review and cannot be deleted; delete it once it is reviewed.",
+            )
+        self.ctx.db.execute("DELETE FROM templates WHERE account = ? AND code = ?", (self.ctx.account, code))
+        SignaturesBackend(self.ctx).bind_template(code, None)
+
+    def page(self, index: int, size: int) -> tuple[int, list[Template]]:
+        """The number of templates and one page of them (``index`` from 1), oldest first."""
+        self._settle()
+        total = self.ctx.db.execute("SELECT COUNT(*) FROM templates WHERE account = ?", (self.ctx.account,))
+        rows = self.ctx.db.execute(
+            "SELECT * FROM templates WHERE account = ? ORDER BY rowid LIMIT ? OFFSET ?",
+            (self.ctx.account, size, (index - 1) * size),
+        )
+        return int(total.fetchone()[0]), [_template(row) for row in rows.fetchall()]
+
+    def decide(self, code: str, reason: str | None) -> Template | None:
+        """An administrator's final decision, now: approved (no ``reason``) or rejected; ``None`` if unknown."""
+        template = self._stored(code)
+        if template is None:
+            return None
+        self._record_decision(template, reason, self.ctx.now)
+        return written(self._stored(code))
+
+    def _settle(self) -> None:
+        """Decide every template of the account whose review is due, at its due time."""
+        due = self.ctx.db.execute(
+            "SELECT * FROM templates WHERE account = ? AND status = ? AND decide_at <= ?",
+            (self.ctx.account, TemplateState.REVIEWING, self.ctx.now),
+        ).fetchall()
+        for row in due:
+            template = _template(row)
+            assert template.decide_at is not None
+            self._record_decision(template, template_rejection(template.content), template.decide_at)
+
+    def _record_decision(self, template: Template, reason: str | None, at: float) -> None:
+        self.ctx.db.execute(
+            "UPDATE templates SET status = ?, reject_info = ?, reviewed_at = ?, decide_at = NULL "
+            "WHERE account = ? AND code = ?",
+            (TemplateState.APPROVED if reason is None else TemplateState.REJECTED, reason, at, self.ctx.account,
+             template.code),
+        )  # fmt: skip
+        ContactsBackend(self.ctx).notify_review_result(KIND, template.code, template.label, reason)
+
+    def _stored(self, code: str) -> Template | None:
+        row = self.ctx.db.execute(
+            "SELECT * FROM templates WHERE account = ? AND code = ?", (self.ctx.account, code)
+        ).fetchone()
+        if row is None:
+            return None
+        return replace(_template(row), related_sign_name=SignaturesBackend(self.ctx).template_signature(code))
+
+    def _new_code(self) -> str:
+        while True:
+            code = f"{CODE_PREFIX}{10**8 + secrets.randbelow(9 * 10**8)}"
+            if self._stored(code) is None:
+                return code
+
+    def _decision_due(self) -> float:
+        return clock.step_done_at(self.ctx.now, "template_review", self.ctx.speed)
+
+
+def _check(fields: TemplateFields) -> None:
+    """``isv.SMS_TEMPLATE_ILLEGAL`` naming each parameter that breaks a template rule."""
+    kind = TEMPLATE_KINDS_BY_CODE[fields.type]
+    problems = template_problems(
+        name=fields.name, kind=kind, content=fields.content, remark=fields.remark, intl_type=fields.intl_type
+    )
+    if problems:
+        detail = "; ".join(f"{_PARAMETER_OF_FIELD.get(p.field, p.field)}: {p.message}" for p in problems)
+        raise business("isv.SMS_TEMPLATE_ILLEGAL", f"The template is invalid: {detail}")
+
+
+def _order_id() -> str:
+    return str(10**10 + secrets.randbelow(9 * 10**10))
+
+
+def _template(row: sqlite3.Row) -> Template:
+    return from_row(Template, row, status=TemplateState(row["status"]))

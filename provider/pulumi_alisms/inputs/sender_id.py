@@ -1,0 +1,116 @@
+"""``SenderId`` inputs, their offline rules and their diff rules.
+
+Diff rules: ``country`` always replaces. ``sender_id``, ``company_name``, ``website``, ``use_case`` and
+``sample_templates`` amend the registration in place (a resubmission) while it is not approved, and
+replace it once it is approved (an approved registration cannot be amended). ``documents``, ``wait_for``,
+``wait_timeout`` and ``deletion_protection`` update in place. An Expired registration, or one asking for
+documents when documents are declared, has work pending even when nothing changed.
+"""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pulumi_alisms.inputs.diff import Diff, changed_fields
+from pulumi_alisms.rules import Problem
+from pulumi_alisms.rules.countries import country_rules, registration_problems
+from pulumi_alisms.rules.sender_ids import UseCase, sample_template_problems, sender_id_problems
+from pulumi_alisms.rules.statuses import RegistrationStatus
+
+WaitFor = Literal["none", "approved"]
+AMENDABLE_FIELDS = ("sender_id", "company_name", "website", "use_case", "sample_templates")
+LOCAL_FIELDS = ("documents", "wait_for", "wait_timeout", "deletion_protection")
+DEFAULT_WAIT_TIMEOUT = 3600
+
+
+class DocumentInput(BaseModel):
+    """A document to upload when the registration asks for documents."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(min_length=1)
+    path: str = Field(min_length=1)
+
+
+class SenderIdInputs(BaseModel):
+    """Checked inputs of a ``SenderId``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: str
+    sender_id: str
+    company_name: str = Field(min_length=1)
+    website: str | None = None
+    use_case: UseCase
+    sample_templates: list[str]
+    documents: list[DocumentInput] = []
+    wait_for: WaitFor = "none"
+    wait_timeout: int = Field(DEFAULT_WAIT_TIMEOUT, gt=0)
+    deletion_protection: bool = True
+
+    @field_validator("country")
+    @classmethod
+    def _upper_country(cls, value: str) -> str:
+        return value.strip().upper()
+
+
+class SenderIdEntry(SenderIdInputs):
+    """A SenderID registration in an account file; ``import`` adopts an existing registration by id."""
+
+    import_id: str | None = Field(None, alias="import")
+
+
+def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Problem]:
+    """Every offline rule for these inputs, named by field.
+
+    ``existing`` registrations (already in state, imported, or an account file entry with ``import``) skip
+    the refusal of paid/offline and self-registered countries: those rules are about submitting online,
+    and the vendor's advice for such countries is precisely to register offline and adopt the result.
+    """
+    country = registration_problems("country", inputs.country)
+    if existing and country_rules(inputs.country) is not None:
+        country = []
+    problems = [
+        *country,
+        *sender_id_problems("sender_id", inputs.sender_id),
+        *sample_template_problems("sample_templates", inputs.sample_templates),
+    ]
+    if inputs.website is not None and not inputs.website.startswith(("http://", "https://")):
+        problems.append(Problem("website", f"{inputs.website!r} must be a full URL such as https://example.com"))
+    for index, document in enumerate(inputs.documents):
+        problem = _document_problem(document.path)
+        if problem:
+            problems.append(Problem(f"documents[{index}].path", problem))
+    return problems
+
+
+def entry_problems(entry: SenderIdEntry) -> list[Problem]:
+    """The rules of an account-file entry: an entry with ``import`` names an existing registration."""
+    return input_problems(entry, existing=entry.import_id is not None)
+
+
+def entry_inputs(_key: str, entry: SenderIdEntry) -> dict[str, Any]:
+    """The resource inputs an account-file entry declares (``import`` is a resource option, not an input)."""
+    return entry.model_dump(mode="json", exclude={"import_id"})
+
+
+def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
+    """The module docstring's rules; ``olds`` is the recorded state, with the live ``status``."""
+    changed = changed_fields(olds, news, ["country", *AMENDABLE_FIELDS, *LOCAL_FIELDS])
+    status = olds.get("status")
+    approved = status == RegistrationStatus.APPROVED
+    replaces = tuple(name for name in changed if name == "country" or (approved and name in AMENDABLE_FIELDS))
+    pending_work = status == RegistrationStatus.EXPIRED or (
+        status == RegistrationStatus.DOCUMENTS_RENDERED and bool(news.get("documents"))
+    )
+    same_identity = "country" not in changed and "sender_id" not in changed
+    return Diff(changed, replaces, pending_work, delete_before_replace=bool(replaces) and same_identity)
+
+
+def _document_problem(path: str) -> str | None:
+    try:
+        return None if Path(path).is_file() else f"no such file: {path}"
+    except OSError as error:  # the file system refuses to look the path up (e.g. a name too long)
+        return f"cannot read {path[:80]!r}: {error.strerror}"

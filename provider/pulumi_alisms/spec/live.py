@@ -1,0 +1,137 @@
+"""What the account holds, read for ``alisms plan``, ``drift`` and ``export``.
+
+The account is read with list calls only, every family at once on a thread pool: QuerySmsTemplateList and
+ListSenderIdRegistrations page by page, QueryContactsListNew, and one query per biz type for thresholds and
+frequency limits, plus QueryPrevLimitNew. An account with 1000 sender IDs costs 10 registration pages, not
+1000 reads.
+
+QuerySmsTemplateList does not carry a template's ``remark`` or ``intl_type``. Rather than one GetSmsTemplate
+per template in the account, details are fetched only for templates that an entry of the file pairs with
+and that declare a ``remark`` or an ``intl_type`` (the only ones whose comparison needs them), so the cost
+follows the file, never the size of the account. A live remark on a template whose entry declares none is
+therefore not reported. ``alisms export`` asks for every template's details: it must write them.
+"""
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, TypeVar, get_args
+
+from pydantic import BaseModel
+
+from pulumi_alisms.api import sender_ids as sender_ids_api
+from pulumi_alisms.api import templates as templates_api
+from pulumi_alisms.api.account import AccountClient
+from pulumi_alisms.api.contacts import Contact
+from pulumi_alisms.api.fraud import FraudLimits
+from pulumi_alisms.api.frequency import FrequencyLimit
+from pulumi_alisms.api.sender_ids import Registration
+from pulumi_alisms.api.templates import Template, TemplateSummary
+from pulumi_alisms.api.thresholds import WarningThreshold
+from pulumi_alisms.inputs.fraud_protection import FRAUD_PROTECTION_ID
+from pulumi_alisms.inputs.sender_id import SenderIdEntry
+from pulumi_alisms.kinds import BY_SECTION, Kind
+from pulumi_alisms.rules.limits import BizType
+from pulumi_alisms.spec.models import AccountSpec
+from pulumi_alisms.spec.pairing import pair_entries
+
+Progress = Callable[[str], None]
+BIZ_TYPES: tuple[BizType, ...] = get_args(BizType)
+READ_WORKERS = 8
+_L = TypeVar("_L")
+
+
+@dataclass(frozen=True)
+class LiveAccount:
+    """What the account holds for each section of an account file, under the section's name: listed objects
+    oldest first (as the list calls answer), settings by id (``None``: never set)."""
+
+    contacts: tuple[Contact, ...]
+    thresholds: Mapping[str, WarningThreshold]  # by biz type
+    frequency_limits: Mapping[str, FrequencyLimit]  # by biz type
+    fraud_protection: Mapping[str, FraudLimits | None]  # by its one id
+    templates: tuple[TemplateSummary, ...]
+    sender_ids: tuple[Registration, ...]
+    template_details: Mapping[str, Template] = field(default_factory=dict)  # by code; see the module docstring
+    read_at: datetime | None = None  # the account's clock when it was read (the emulator's may run ahead)
+
+    @property
+    def object_count(self) -> int:
+        """Contacts, templates and registrations in the account."""
+        return len(self.contacts) + len(self.templates) + len(self.sender_ids)
+
+    @property
+    def fraud(self) -> FraudLimits | None:
+        """The account's abuse prevention limits, if it has any."""
+        return self.fraud_protection[FRAUD_PROTECTION_ID]
+
+    def listed(self, kind: Kind) -> Sequence[Any]:
+        """The live objects of a listed kind (contacts, templates, registrations)."""
+        objects: Sequence[Any] = getattr(self, kind.section)
+        return objects
+
+    def setting_values(self, kind: Kind) -> dict[str, dict[str, Any]]:
+        """The live values of a setting kind by id, named as its inputs (all ``None`` when never set)."""
+        settings: Mapping[str, BaseModel | None] = getattr(self, kind.section)
+        unset = dict.fromkeys(kind.inputs_model.model_fields)
+        return {id_: unset if value is None else value.model_dump() for id_, value in settings.items()}
+
+
+def read_account(
+    account: AccountClient, *, details_for: AccountSpec | None, progress: Progress | None = None
+) -> LiveAccount:
+    """Read the live account with list calls; template details for what ``details_for`` needs (``None``: all).
+
+    ``progress`` receives a line after every full page of templates or sender IDs (that is, on big accounts).
+    """
+    report = progress or (lambda _line: None)
+    with ThreadPoolExecutor(max_workers=READ_WORKERS) as pool:
+        templates = pool.submit(
+            _read_pages, account.templates.iter_all(), "templates", templates_api.MAX_PAGE_SIZE, report
+        )
+        registrations = pool.submit(
+            _read_pages, account.sender_ids.iter_all(), "sender IDs", sender_ids_api.MAX_PAGE_SIZE, report
+        )
+        contacts = pool.submit(account.contacts.list)
+        thresholds = {biz: pool.submit(account.thresholds.get, biz) for biz in BIZ_TYPES}
+        frequency = {biz: pool.submit(account.frequency.get, biz) for biz in BIZ_TYPES}
+        fraud = pool.submit(account.fraud.get)
+        live = LiveAccount(
+            contacts=tuple(contacts.result()),
+            thresholds={biz: future.result() for biz, future in thresholds.items()},
+            frequency_limits={biz: future.result() for biz, future in frequency.items()},
+            fraud_protection={FRAUD_PROTECTION_ID: fraud.result()},
+            templates=tuple(templates.result()),
+            sender_ids=tuple(registrations.result()),
+        )
+        codes = _codes_needing_details(details_for, live)
+        details = list(pool.map(account.templates.get, codes))
+    details_by_code = {t.template_code: t for t in details if t is not None}
+    return replace(live, template_details=details_by_code, read_at=account.rpc.server_now())
+
+
+def sender_label(registration: Registration | SenderIdEntry) -> str:
+    """How people name a registration: ``ACMEPAY for ID``."""
+    return f"{registration.sender_id} for {registration.country}"
+
+
+def _read_pages(items: Iterator[_L], noun: str, page_size: int, report: Progress) -> list[_L]:
+    found: list[_L] = []
+    for item in items:
+        found.append(item)
+        if len(found) % page_size == 0:
+            report(f"read {len(found)} {noun}...")
+    return found
+
+
+def _codes_needing_details(spec: AccountSpec | None, live: LiveAccount) -> list[str]:
+    if spec is None:
+        return [template.template_code for template in live.templates]
+    kind = BY_SECTION["templates"]
+    paired = pair_entries(kind, spec.templates, live.templates)
+    return [
+        found.template_code
+        for key, found in paired.items()
+        if found is not None and (spec.templates[key].remark is not None or spec.templates[key].intl_type is not None)
+    ]
