@@ -7,7 +7,9 @@
 Sections: ``refresh`` (Read of N SenderIds through the provider protocol, list cache on vs off), ``drift``
 (``alisms drift`` on an N-object account), ``client`` (our client vs the official Tea SDK, per call),
 ``emulator`` (standalone emulator throughput and latency at 1, 4 and 16 clients), ``startup``
-(``import pulumi_alisms`` and the provider host's first call). API calls come from the emulator's counters.
+(``import pulumi_alisms`` and the provider host's first call), ``scale`` (bench/scale.py: construction at
+300 / 3,000 / 10,000 resources, plan/drift/validate at 1,000 / 10,000 objects, drift at 50 ms, state file
+per object). API calls come from the emulator's counters.
 Speed targets are checked here, never in unit tests: the figures depend on the machine.
 """
 
@@ -26,18 +28,23 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from scale import bench_scale
+
 import pulumi_alisms.emulator.admin as admin
-from pulumi_alisms import AlertContactProvider, MessageTemplateProvider, SenderIdProvider
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.config import LIST_CACHE_SECONDS_ENV, AccountSettings
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.resources.alert_contact import AlertContactProvider
+from pulumi_alisms.resources.message_template import MessageTemplateProvider
+from pulumi_alisms.resources.sender_id import SenderIdProvider
 from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
 
-SECTIONS = ("refresh", "drift", "client", "emulator", "startup")
+SECTIONS = ("refresh", "drift", "client", "emulator", "startup", "scale")
 ENGINE_PARALLELISM = 10  # concurrent engine calls during a refresh
 SERVICE_LATENCY_MS = 20  # a remote service's answer time, added by the standalone emulator
 EMULATOR_CLIENTS = (1, 4, 16)
@@ -68,6 +75,7 @@ class Run:
     """Options of this run and the targets it checks."""
 
     objects: int
+    quick: bool
     repeat: int
     calls: int
     seconds: float
@@ -393,7 +401,10 @@ def bench_client(run: Run) -> None:
     table(["client", "wall per call (median)", "client CPU per call"],
           [[name, ms(wall[name]), ms(cpu[name])] for name in clients])  # fmt: skip
     mine, theirs = clients
-    run.measured("client_ratio", cpu[mine] / cpu[theirs])
+    print(
+        f"Our client / official SDK, CPU per call: {cpu[mine] / cpu[theirs]:.2f}x (information only: the "
+        "0.5x target is retired, next to a 50-200 ms round trip the difference is invisible).\n"
+    )
     print(f"Ratios, ours / official SDK: wall {wall[mine] / wall[theirs]:.2f}x, client CPU "
           f"{cpu[mine] / cpu[theirs]:.2f}x. The server runs in another process, so client CPU is the client's own "
           "overhead: signing, encoding, HTTP, parsing.\n")  # fmt: skip
@@ -497,11 +508,17 @@ def host_phases(run: Run, store: Store, states: Mapping[str, Mapping[str, Any]])
 # --- main ---------------------------------------------------------------------------------------------------------
 
 
+def bench_scale_all(run: Run) -> None:
+    """(6)-(9) The scale figures of bench/scale.py."""
+    bench_scale(run.workdir, quick=run.quick, measured=run.measured, table=table)
+
+
 def machine() -> str:
-    """nproc, CPU model and Python version."""
+    """nproc, CPU model, Python and Pulumi versions."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown")  # fmt: skip
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
+    return (f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, pulumi {version('pulumi')}, "
+            f"{platform.system()}")  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -518,21 +535,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown sections {unknown}; choose from {', '.join(SECTIONS)}")
     with tempfile.TemporaryDirectory(prefix="alisms-bench-") as workdir:
         run = Run(
-            objects=args.objects or (200 if args.quick else 1000), repeat=args.repeat or (2 if args.quick else 3),
+            objects=args.objects or (200 if args.quick else 1000), quick=args.quick,
+            repeat=args.repeat or (2 if args.quick else 3),
             calls=100 if args.quick else 300, seconds=1.0 if args.quick else 3.0, workdir=Path(workdir),
         )  # fmt: skip
         run.targets = {
             "refresh_calls": Target(f"refresh of {run.objects} SenderIds: API calls", 30 * run.objects / 1000, "calls"),
-            "client_ratio": Target("our client / official SDK: client overhead (CPU) per call", 0.5, "x"),
             "drift_seconds": Target(f"alisms drift on {run.objects} objects", 3.0, "s"),
             "import_seconds": Target("import pulumi_alisms (fresh process)", 0.3, "s"),
+            "construct_ratio": Target("program construction: per resource at 10,000 (quick 3,000) / at 300", 1.5, "x"),
+            "plan_ratio": Target("alisms plan: time at 10x the objects (1,000 -> 10,000; quick: 3x, scaled)", 8, "x"),
+            "drift_ratio": Target("alisms drift: time at 10x the objects (as plan)", 8, "x"),
+            "validate_seconds": Target("alisms validate of 1,000 objects", 0.15, "s"),
+            "distant_ratio": Target("drift of 5,000 (quick 1,000) at 50 ms / its list floor", 2.0, "x"),
+            "state_bytes": Target("state file per object after a day of use", 1024, "B"),
         }
         print(f"# pulumi-alisms benchmarks\n\nMachine: {machine()}. Load average at start: "
               f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}. Objects: {run.objects}; repetitions: "
               f"{run.repeat}.\n")  # fmt: skip
         benches: dict[str, Callable[[Run], None]] = {"refresh": bench_refresh_all, "drift": bench_drift,
                                                      "client": bench_client, "emulator": bench_emulator,
-                                                     "startup": bench_startup}  # fmt: skip
+                                                     "startup": bench_startup, "scale": bench_scale_all}  # fmt: skip
         for name in (name for name in SECTIONS if name in only):
             try:
                 benches[name](run)

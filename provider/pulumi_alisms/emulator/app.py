@@ -32,6 +32,10 @@ MAX_BODY_BYTES = 16 * 1024 * 1024  # the request limit of docs/api.md: one 10 MB
 # largest legitimate one is a SenderID registration of a few hundred KB.
 MAX_PREAUTH_BODY_BYTES = 1024 * 1024
 MAX_PARAMETERS = 1_000  # the widest operation takes a few dozen
+# A request is accepted up to MAX_CLOCK_SKEW_SECONDS either side of its timestamp, so a nonce can come back
+# at most twice that after it was first seen: older ones are forgotten, checked once a minute.
+REPLAY_WINDOW_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS
+NONCE_PURGE_SECONDS = 60
 # Protocol parameters that are not the operation's own.
 _PROTOCOL_PARAMS = frozenset(
     {"Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
@@ -58,8 +62,8 @@ class EmulatorApp:
         self.store = store
         self.key_pairs = dict(key_pairs) if key_pairs is not None else {DEV_ACCESS_KEY_ID: DEV_ACCESS_KEY_SECRET}
         self.faults = FaultInjector(faults or FaultConfig())
-        self._requests = 0
-        self._requests_lock = threading.Lock()
+        self._nonces_purged_at = 0.0
+        self._purge_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if str(environ.get("PATH_INFO", "")).startswith(oss.PATH_PREFIX):
@@ -119,8 +123,8 @@ class EmulatorApp:
         """Record the nonce and the call, then run the operation in one transaction."""
         speed = clock.review_speed(self.store)
         wall = time.time()
+        self._purge_nonces(wall)
         with self.store.transaction() as db:
-            self._purge_nonces(db, wall)
             if not self.store.use_nonce(db, nonce, wall):
                 raise ApiError("SignatureNonceUsed", "Specified signature nonce was used already.")
             self.store.count_call(db, action)
@@ -140,12 +144,15 @@ class EmulatorApp:
             raise failure
         return result
 
-    def _purge_nonces(self, db: Any, wall: float) -> None:
-        with self._requests_lock:
-            self._requests += 1
-            due = self._requests % 1000 == 1
+    def _purge_nonces(self, wall: float) -> None:
+        """Forget, once a minute, the nonces the replay window has passed: the table holds the last 30 minutes'
+        calls, however many were made before."""
+        with self._purge_lock:
+            due = wall - self._nonces_purged_at >= NONCE_PURGE_SECONDS
+            if due:
+                self._nonces_purged_at = wall
         if due:
-            self.store.forget_nonces(db, wall - 2 * MAX_CLOCK_SKEW_SECONDS)
+            self.store.forget_nonces(wall - REPLAY_WINDOW_SECONDS)
 
 
 def _error_answer(error: ApiError, request_id: str, version: str) -> tuple[int, dict[str, Any]]:

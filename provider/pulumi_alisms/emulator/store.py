@@ -27,6 +27,7 @@ ACCOUNT_TABLES = frozenset({"settings", "nonces", "counters"})
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS nonces_by_age ON nonces (seen_at);
 CREATE TABLE IF NOT EXISTS counters (action TEXT PRIMARY KEY, calls INTEGER NOT NULL);
 """
 
@@ -117,10 +118,14 @@ class Store:
         inserted = db.execute("INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", (nonce, seen_at))
         return inserted.rowcount == 1
 
-    @staticmethod
-    def forget_nonces(db: sqlite3.Connection, seen_before: float) -> None:
-        """Drop the nonces seen before ``seen_before`` (too old to be replayed: the timestamp check refuses them)."""
-        db.execute("DELETE FROM nonces WHERE seen_at < ?", (seen_before,))
+    def forget_nonces(self, seen_before: float) -> None:
+        """Drop the nonces seen before ``seen_before`` (too old to be replayed: the timestamp check refuses them),
+        and give the pages they held back to the file system (files created since incremental vacuum)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM nonces WHERE seen_at < ?", (seen_before,))
+        with self._serialized:
+            # Outside the transaction, and through executescript: execute() stops the pragma after one page.
+            self.connection().executescript("PRAGMA incremental_vacuum;")
 
     @staticmethod
     def count_call(db: sqlite3.Connection, action: str) -> None:
@@ -156,6 +161,9 @@ def _open_for_writing(path: str) -> sqlite3.Connection:
     _create_private(Path(path))
     db = _connect(path)
     _require_account(db, path, new_allowed=True)
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        # Only a file without tables can take it: lets forget_nonces shrink the file as the replay window passes.
+        db.execute("PRAGMA auto_vacuum = INCREMENTAL")
     if not os.access(path, os.W_OK):
         raise StateFileError(f"cannot use the state file {path}: it is read-only")
     return _configure(db)

@@ -1,19 +1,23 @@
 """What the account holds, read for ``alisms plan``, ``drift`` and ``export``.
 
-The account is read with list calls only, every family at once on a thread pool: QuerySmsTemplateList and
-ListSenderIdRegistrations page by page, QueryContactsListNew, and one query per biz type for thresholds and
-frequency limits, plus QueryPrevLimitNew. An account with 1000 sender IDs costs 10 registration pages, not
-1000 reads.
+The account is read with list calls only, every family at once on a bounded thread pool
+(:data:`READ_WORKERS` calls in flight): QuerySmsTemplateList and ListSenderIdRegistrations page by page (the
+first page tells how many there are, the rest are fetched concurrently), QueryContactsListNew, and one query
+per biz type for thresholds and frequency limits, plus QueryPrevLimitNew. An account with 1000 sender IDs
+costs 10 registration pages, not 1000 reads, and against a distant service the time follows the number of
+calls divided by the concurrency, not the number of calls.
 
-QuerySmsTemplateList does not carry a template's ``remark`` or ``intl_type``. Rather than one GetSmsTemplate
+Neither of Alibaba's template lists carries a template's ``remark`` or ``intl_type`` (QuerySmsTemplateList,
+nor GetSmsTemplateList, as the official SDK's models show). Rather than one GetSmsTemplate
 per template in the account, details are fetched only for templates that an entry of the file pairs with
 and that declare a ``remark`` or an ``intl_type`` (the only ones whose comparison needs them), so the cost
 follows the file, never the size of the account. A live remark on a template whose entry declares none is
-therefore not reported. ``alisms export`` asks for every template's details: it must write them.
+therefore not reported. ``alisms export`` asks for every template's details: it must write them. The
+GetSmsTemplate calls share the same bounded pool.
 """
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar, get_args
@@ -38,8 +42,9 @@ from pulumi_alisms.spec.pairing import pair_entries
 
 Progress = Callable[[str], None]
 BIZ_TYPES: tuple[BizType, ...] = get_args(BizType)
-READ_WORKERS = 8
+READ_WORKERS = 16  # calls in flight while reading an account
 _L = TypeVar("_L")
+_Page = templates_api.TemplatePage | sender_ids_api.RegistrationPage
 
 
 @dataclass(frozen=True)
@@ -87,23 +92,21 @@ def read_account(
     """
     report = progress or (lambda _line: None)
     with ThreadPoolExecutor(max_workers=READ_WORKERS) as pool:
-        templates = pool.submit(
-            _read_pages, account.templates.iter_all(), "templates", templates_api.MAX_PAGE_SIZE, report
-        )
-        registrations = pool.submit(
-            _read_pages, account.sender_ids.iter_all(), "sender IDs", sender_ids_api.MAX_PAGE_SIZE, report
-        )
+        template_pages = _Pages(pool, account.templates.list_page, templates_api.MAX_PAGE_SIZE)
+        registration_pages = _Pages(pool, account.sender_ids.list_page, sender_ids_api.MAX_PAGE_SIZE)
         contacts = pool.submit(account.contacts.list)
         thresholds = {biz: pool.submit(account.thresholds.get, biz) for biz in BIZ_TYPES}
         frequency = {biz: pool.submit(account.frequency.get, biz) for biz in BIZ_TYPES}
         fraud = pool.submit(account.fraud.get)
+        templates = _unique(template_pages.collect("templates", report), lambda t: t.template_code)
+        registrations = registration_pages.collect("sender IDs", report)
         live = LiveAccount(
             contacts=tuple(contacts.result()),
             thresholds={biz: future.result() for biz, future in thresholds.items()},
             frequency_limits={biz: future.result() for biz, future in frequency.items()},
             fraud_protection={FRAUD_PROTECTION_ID: fraud.result()},
-            templates=tuple(templates.result()),
-            sender_ids=tuple(registrations.result()),
+            templates=tuple(templates),
+            sender_ids=tuple(registrations),
         )
         codes = _codes_needing_details(details_for, live)
         details = list(pool.map(account.templates.get, codes))
@@ -116,13 +119,41 @@ def sender_label(registration: Registration | SenderIdEntry) -> str:
     return f"{registration.sender_id} for {registration.country}"
 
 
-def _read_pages(items: Iterator[_L], noun: str, page_size: int, report: Progress) -> list[_L]:
-    found: list[_L] = []
+class _Pages:
+    """A paged list read on ``pool``: the first page at once, the others as soon as it tells how many there are."""
+
+    def __init__(self, pool: ThreadPoolExecutor, list_page: Callable[[int, int], _Page], size: int) -> None:
+        self._pool = pool
+        self._list_page = list_page
+        self._size = size
+        self._first = pool.submit(self._fetch, 1)
+
+    def _fetch(self, page: int) -> tuple[list[Any], int]:
+        answer = self._list_page(page, self._size)
+        listed = answer.items if isinstance(answer, templates_api.TemplatePage) else answer.registrations
+        return list(listed), answer.total_count
+
+    def collect(self, noun: str, report: Progress) -> list[Any]:
+        """Every item, in page order; ``report`` gets a line after each full page."""
+        items, total = self._first.result()
+        pages = -(-total // self._size) if items else 1
+        rest: list[Future[tuple[list[Any], int]]] = [
+            self._pool.submit(self._fetch, page) for page in range(2, pages + 1)
+        ]
+        found: list[Any] = []
+        for page_items in (items, *(future.result()[0] for future in rest)):
+            found.extend(page_items)
+            if found and len(found) % self._size == 0:
+                report(f"read {len(found)} {noun}...")
+        return found
+
+
+def _unique(items: list[_L], key: Callable[[_L], str]) -> list[_L]:
+    """Each object once (a page boundary that moved between two page reads can list one twice)."""
+    unique: dict[str, _L] = {}
     for item in items:
-        found.append(item)
-        if len(found) % page_size == 0:
-            report(f"read {len(found)} {noun}...")
-    return found
+        unique.setdefault(key(item), item)
+    return list(unique.values())
 
 
 def _codes_needing_details(spec: AccountSpec | None, live: LiveAccount) -> list[str]:
