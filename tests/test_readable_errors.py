@@ -1,0 +1,42 @@
+"""What a person reads when a resource operation fails: the constructor forms, and errors through the real
+dynamic-provider host (``python -m pulumi.dynamic`` sends the engine ``traceback.format_exc()``)."""
+
+from typing import Any
+
+import pytest
+
+from pulumi_alisms.emulator import admin
+from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.resources._base import constructor_args
+from pulumi_alisms.resources.message_template import MessageTemplateArgs
+from pulumi_alisms.testing import ProviderHost, ProviderHostError, driver_for
+
+REFUSED_SENDER = {"country": "MY", "sender_id": "SMS", "company_name": "Acme", "use_case": "otp",
+                  "sample_templates": ["Your code is 1234"], "wait_for": "approved", "wait_timeout": 30}  # fmt: skip
+
+
+def test_a_vendor_refusal_reaches_the_engine_as_one_line_with_the_shortest_traceback(
+    host: ProviderHost, module_store: Store
+) -> None:
+    admin.set_review_speed(module_store, "instant")
+    with pytest.raises(ProviderHostError) as raised:
+        driver_for(host, "SenderId").up("refused", REFUSED_SENDER)
+
+    details = str(raised.value).strip().splitlines()
+    assert details[-1].startswith("pulumi_alisms.resources._base.OperationFailed: SenderId create failed: ")
+    assert "Rejected" in details[-1]
+    assert not any("During handling" in line or "direct cause" in line for line in details)
+    frames = [line for line in details if line.lstrip().startswith("File ")]
+    assert len(frames) <= 3, details  # the host's wrapper and Create, then the provider method
+
+
+def test_constructor_fields_as_keywords_build_the_same_args_as_an_args_object() -> None:
+    keywords: dict[str, Any] = {"name": "Login", "type": "otp", "content": "Code ${code}"}
+
+    given, opts = constructor_args(MessageTemplateArgs, (), keywords)
+
+    assert given == MessageTemplateArgs(**keywords) and opts is None
+    with pytest.raises(TypeError, match="contnt"):
+        constructor_args(MessageTemplateArgs, (), {**keywords, "contnt": "x"})
+    with pytest.raises(TypeError, match="not both"):
+        constructor_args(MessageTemplateArgs, (MessageTemplateArgs(**keywords),), {"name": "x"})
