@@ -9,7 +9,7 @@ from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.resources._base import constructor_args
 from pulumi_alisms.resources.message_template import MessageTemplateArgs
-from pulumi_alisms.testing import ProviderHost, ProviderHostError, driver_for
+from pulumi_alisms.testing import ProviderHost, ProviderHostError, driver_for, without
 
 REFUSED_SENDER = {"country": "MY", "sender_id": "SMS", "company_name": "Acme", "use_case": "otp",
                   "sample_templates": ["Your code is 1234"], "wait_for": "approved", "wait_timeout": 30}  # fmt: skip
@@ -40,3 +40,16 @@ def test_constructor_fields_as_keywords_build_the_same_args_as_an_args_object() 
         constructor_args(MessageTemplateArgs, (), {**keywords, "contnt": "x"})
     with pytest.raises(TypeError, match="not both"):
         constructor_args(MessageTemplateArgs, (MessageTemplateArgs(**keywords),), {"name": "x"})
+
+
+MISSING_IDS = [("SenderId", "sr-000000000000"), ("MessageTemplate", "SMS_000000000"), ("AlertContact", "999999")]
+
+
+@pytest.mark.parametrize(("type_name", "missing_id"), MISSING_IDS)
+def test_reading_a_missing_id_returns_no_id_so_an_import_fails(
+    host: ProviderHost, type_name: str, missing_id: str
+) -> None:
+    # An import's Read carries only the program's inputs (with the serialized provider), no state.
+    found, outputs, _ = driver_for(host, type_name).read("adopted", missing_id, {}, inputs={})
+
+    assert (found, without(outputs)) == ("", {})  # the host adds only the serialized provider
