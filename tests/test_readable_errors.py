@@ -1,12 +1,16 @@
 """What a person reads when a resource operation fails: the constructor forms, and errors through the real
 dynamic-provider host (``python -m pulumi.dynamic`` sends the engine ``traceback.format_exc()``)."""
 
+import dataclasses
+import inspect
+import typing
 from typing import Any
 
 import pytest
 
 from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.kinds import KINDS, Kind
 from pulumi_alisms.resources._base import constructor_args
 from pulumi_alisms.resources.message_template import MessageTemplateArgs
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, driver_for, without
@@ -53,3 +57,13 @@ def test_reading_a_missing_id_returns_no_id_so_an_import_fails(
     found, outputs, _ = driver_for(host, type_name).read("adopted", missing_id, {}, inputs={})
 
     assert (found, without(outputs)) == ("", {})  # the host adds only the serialized provider
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_the_keyword_constructor_names_exactly_the_args_fields(kind: Kind) -> None:
+    """The typed keyword form (an overload per resource) cannot drift from its ``*Args`` dataclass."""
+    _, keyword_form = typing.get_overloads(kind.resource_class().__init__)
+
+    keywords = [name for name, parameter in inspect.signature(keyword_form).parameters.items()
+                if parameter.kind is inspect.Parameter.KEYWORD_ONLY]  # fmt: skip
+    assert keywords == [field.name for field in dataclasses.fields(kind.args_class())]
