@@ -94,10 +94,10 @@ def env(emulator: EmulatorServer) -> dict[str, str]:
 def exported(
     remote_account: AccountClient, env: dict[str, str], tmp_path: Path
 ) -> Iterator[tuple[Path, dict[str, str]]]:
-    """The populated account exported with ``alisms export --output``, and the account's ids."""
+    """The populated account exported with ``alisms export --file``, and the account's ids."""
     ids = populate(remote_account)
     path = tmp_path / "account.yaml"
-    result = run_cli("export", "--output", path, env=env)
+    result = run_cli("export", "--file", path, env=env)
     assert result.returncode == 0, result.stderr
     yield path, ids
 
@@ -466,7 +466,7 @@ def test_drift_lists_unmanaged_objects_and_registrations_needing_attention(
 def test_drift_cli_exit_codes_and_json(remote_account: AccountClient, env: dict[str, str], tmp_path: Path) -> None:
     ids = populate(remote_account)
     path = tmp_path / "account.yaml"
-    assert run_cli("export", "--output", path, env=env).returncode == 0
+    assert run_cli("export", "--file", path, env=env).returncode == 0
     remote_account.contacts.save(name="Night shift", phone="+6591234567", email="night@example.com", alerts=[])
 
     result = run_cli("drift", path, "--output", "json", env=env)
@@ -524,9 +524,9 @@ def test_errors_exit_1(env: dict[str, str], tmp_path: Path) -> None:
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert refused.stderr.startswith("alisms: error: ") and "SignatureDoesNotMatch" in refused.stderr
     nowhere = tmp_path / "nowhere.db"
-    missing = run_cli("plan", good, "--endpoint", "embedded", "--state-file", nowhere)
+    missing = run_cli("export", "--endpoint", "embedded", "--state-file", nowhere)
     assert missing.returncode == 1 and f"no embedded account at {nowhere}" in missing.stderr
-    assert not nowhere.exists()  # plan never creates an account
+    assert not nowhere.exists()  # export never creates an account
     assert run_cli("plan", env=env).returncode == 1  # usage error: no FILE
 
 
@@ -572,3 +572,45 @@ def test_drift_counts_days_left_on_the_accounts_clock(account: AccountClient, st
     result = run_cli("drift", account_file, "--state-file", store.path, "--output", "json")
     (attention,) = json.loads(result.stdout)["attention"]
     assert attention["status"] == "DocumentsRendered" and attention["days_left"] == 10
+
+
+def test_export_output_is_the_format_and_file_the_destination(
+    remote_account: AccountClient, env: dict[str, str], tmp_path: Path
+) -> None:
+    populate(remote_account)
+    path = tmp_path / "account.json"
+
+    result = run_cli("export", "--output", "json", "--file", path, env=env)
+
+    assert result.returncode == 0, result.stderr
+    exported = json.loads(path.read_text())
+    assert exported["version"] == 1 and exported["thresholds"]
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.startswith(f"wrote {path}: ") and " threshold" in summary, summary
+    assert run_cli("validate", path).returncode == 0
+
+
+def test_plan_and_drift_against_a_new_embedded_account_compare_with_an_empty_one(tmp_path: Path) -> None:
+    account = tmp_path / "account.yaml"
+    account.write_text("version: 1\ntemplates:\n  login-code: {type: otp, content: 'Code ${code}'}\n")
+    state_file = tmp_path / "not-yet.db"
+
+    plan = run_cli("plan", account, "--state-file", state_file)
+    drift = run_cli("drift", account, "--state-file", state_file, "--fail-on", "unmanaged,attention")
+
+    assert plan.returncode == 2 and "create  template" in plan.stdout and "login-code" in plan.stdout, plan
+    assert "comparing with an empty account" in plan.stderr
+    assert drift.returncode == 0, drift  # the missing template is a change, which --fail-on leaves out
+    assert not state_file.exists()
+
+
+def test_a_template_name_defaults_to_its_key(tmp_path: Path) -> None:
+    account = tmp_path / "account.yaml"
+    account.write_text("version: 1\ntemplates:\n  login-code: {type: otp, content: 'Code ${code}', remark: '" +
+                       "x" * 101 + "'}\n")  # fmt: skip
+
+    result = run_cli("validate", account)
+
+    assert result.returncode == 1
+    (problem,) = result.stdout.splitlines()  # the rule's problem, and no "name: required field is missing"
+    assert "templates.login-code.remark: at most 100 characters" in problem

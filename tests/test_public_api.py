@@ -15,18 +15,21 @@ from pulumi_alisms.resources.sender_id import SenderIdProvider
 PACKAGE = Path(pulumi_alisms.__file__).parent
 GOOD_PROGRAM = """\
 import pulumi
-from pulumi_alisms import MessageTemplate, MessageTemplateArgs, SenderIdArgs
+from pulumi_alisms import MessageTemplate, MessageTemplateArgs, SenderId, SenderIdArgs
 
 SenderIdArgs(country="ID", sender_id="ACME", company_name="Acme", use_case="otp", sample_templates=["Code 1234"])
 template = MessageTemplate("login", MessageTemplateArgs(name="Login", type="otp", content="Code ${code}"))
 code: pulumi.Output[str] = template.template_code
+SenderId("acme", country="ID", sender_id="ACMEPAY", company_name="Acme", use_case="otp", sample_templates=["1234"])
+MessageTemplate("plain", pulumi.ResourceOptions(protect=True), name="Plain", type="notification", content="Hi")
 """
 BAD_PROGRAM = """\
-from pulumi_alisms import MessageTemplate, MessageTemplateArgs, SenderIdArgs
+from pulumi_alisms import MessageTemplate, MessageTemplateArgs, SenderId, SenderIdArgs
 
 SenderIdArgs(countryy="ID", sender_id="ACME", company_name="Acme", use_case="otp", sample_templates=["Code 1234"])
 template = MessageTemplate("login", MessageTemplateArgs(name="Login", type="sms", content="Code ${code}"))
 code: str = template.template_code
+SenderId("acme", country="ID", sender_id="ACMEPAY", company_name="Acme", use_case="otp", sample_templats=["1"])
 """
 
 
@@ -41,7 +44,8 @@ def test_mypy_sees_the_real_classes_in_a_users_program(tmp_path: Path) -> None:
     )  # fmt: skip
 
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert [line.split(":")[:2] for line in errors] == [["bad.py", "3"], ["bad.py", "4"], ["bad.py", "5"]], errors
+    assert [line.split(":")[:2] for line in errors][:3] == [["bad.py", "3"], ["bad.py", "4"], ["bad.py", "5"]], errors
+    assert {line.split(":")[1] for line in errors[3:]} == {"6"}, errors  # the keyword form is typed as strictly
     assert 'Unexpected keyword argument "countryy" for "SenderIdArgs"' in errors[0]
     assert 'Argument "type" to "MessageTemplateArgs" has incompatible type "Literal[\'sms\']"' in errors[1]
     assert 'Incompatible types in assignment (expression has type "Output[str]", variable has type "str")' in errors[2]

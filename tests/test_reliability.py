@@ -271,8 +271,10 @@ def test_permanent_throttling_fails_the_cli_with_a_clear_error(throttled_emulato
     done = subprocess.run([sys.executable, "-m", "pulumi_alisms.cli.main", "export", "--endpoint", throttled_emulator],
                           env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 1
-    assert done.stderr.startswith("alisms: error: ") and "Traceback" not in done.stderr, done.stderr
-    assert THROTTLED.search(done.stderr.splitlines()[0]), done.stderr
+    *retries, error = done.stderr.splitlines()  # what it waited for, then the one error line
+    assert error.startswith("alisms: error: ") and "Traceback" not in done.stderr, done.stderr
+    assert THROTTLED.search(error), done.stderr
+    assert retries and all(re.fullmatch(r"retrying \w+ \(\d+/\d+\) after Throttling\.\w+", line) for line in retries)
 
 
 def test_default_budget_gives_up_after_its_attempts_within_its_total_time() -> None:

@@ -20,13 +20,17 @@ pulumi-alisms quickstart: no `pulumi` CLI on PATH.
   Meanwhile: applying the same program through the real provider protocol (python -m pulumi.dynamic
   over gRPC, no engine) to the embedded account in examples/quickstart/.alisms/.
 MSG
-  python apply_without_cli.py dev
+  # The provider's progress lines (waits, retries) on this terminal, as `pulumi up` shows them.
+  ALISMS_PROVIDER_STDERR=inherit python apply_without_cli.py dev
 fi
 
+# Hints that work from wherever this directory is (a copy outside the repository too).
+here="$PWD"
+alisms_cmd="$(command -v alisms || echo alisms)"
 cat <<MSG
 
-The embedded account lives in examples/quickstart/$state_file. Play the carrier, then apply again:
-  .venv/bin/alisms emulator --state-file examples/quickstart/$state_file approve <registration id or template code>
-  .venv/bin/alisms emulator --state-file examples/quickstart/$state_file outbox    # the contact's verification code
-  make quickstart                                                         # refresh: records the new status
+The embedded account lives in $here/$state_file. Play the carrier, then apply again:
+  $alisms_cmd emulator --state-file $here/$state_file approve <registration id or template code>
+  $alisms_cmd emulator --state-file $here/$state_file outbox    # the contact's verification code
+  bash $here/run.sh    # refresh: records the new status
 MSG

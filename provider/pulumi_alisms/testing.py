@@ -23,6 +23,7 @@ from pulumi_alisms.kinds import KINDS
 from pulumi_alisms.resources._base import PROVIDER_KEY
 
 STACK, PROJECT = "dev", "alisms-tests"
+PROVIDER_STDERR_ENV = "ALISMS_PROVIDER_STDERR"
 # Resource type name (the last part of the type token) -> its provider class.
 PROVIDERS: dict[str, type[ResourceProvider]] = {kind.name: kind.provider_class() for kind in KINDS}
 
@@ -56,11 +57,13 @@ class ProviderHost:
 
     def __init__(self, cwd: str, env: Mapping[str, str] | None = None) -> None:
         full_env = {**os.environ, "PULUMI_PROJECT": PROJECT, **(env or {})}
-        # stderr goes to a file, not a pipe: a chatty host must never block on a full pipe.
+        # stderr goes to a file, not a pipe: a chatty host must never block on a full pipe. With
+        # ALISMS_PROVIDER_STDERR=inherit it goes to this process's stderr, as `pulumi up` shows it (close() gives "").
         self._stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the host
+        shown = os.environ.get(PROVIDER_STDERR_ENV) == "inherit"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pulumi.dynamic"], cwd=cwd, env=full_env,
-            stdout=subprocess.PIPE, stderr=self._stderr_file,
+            stdout=subprocess.PIPE, stderr=None if shown else self._stderr_file,
         )  # fmt: skip
         assert self.process.stdout is not None
         port = int(self.process.stdout.readline().decode().strip())

@@ -19,6 +19,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from pulumi_alisms.api.config import RetryPolicy
+from pulumi_alisms.api.retry_notices import RECORD_ATTRIBUTE, RetryNotice
 from pulumi_alisms.api.signing import Credentials, authorization
 from pulumi_alisms.errors import AliSmsApiError, NotFoundError, ThrottledError
 
@@ -133,7 +134,8 @@ class RpcClient:
                         or time.monotonic() + pause >= deadline
                     ):
                         raise
-                    log.info("%s attempt %d failed with %s; retrying in %.2fs", action, attempt, error.code, pause)
+                    notice = RetryNotice(action, attempt + 1, self.retry.max_attempts, error.code, pause)
+                    log.info("%s; pausing %.2fs", notice, pause, extra={RECORD_ATTRIBUTE: notice})
                     self._sleep(pause)
                     if may_have_run and landed is not None:
                         found = landed()

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from pulumi_alisms.spec.models import AccountSpec
 
 OUTPUT_FORMATS = ("text", "json")
+EXPORT_FORMATS = ("yaml", "json")
+DRIFT_CATEGORIES = ("changes", "unmanaged", "attention")
 
 
 def register(commands: Commands) -> None:
@@ -77,13 +79,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.output == "json":
         print("[]")
         return 0
-    counts = (
-        _count(len(spec.contacts), "contact"),
-        _count(len(spec.thresholds), "threshold"),
-        _count(len(spec.templates), "template"),
-        _count(len(spec.sender_ids), "sender ID"),
-    )
-    print(f"{args.file}: valid: {', '.join(counts)}")
+    print(f"{args.file}: valid: {', '.join(_spec_counts(spec)[:4])}")
     return 0
 
 
@@ -120,6 +116,11 @@ def _register_live(sub: Commands) -> None:
     drift.add_argument("file", metavar="FILE", help="the account file")
     add_account_options(drift)
     add_output_option(drift)
+    drift.add_argument(
+        "--fail-on", metavar="KINDS", type=_drift_categories, default=DRIFT_CATEGORIES,
+        help="exit 2 only for these, comma-separated: changes, unmanaged, attention (default: all); "
+        "the report still shows everything",
+    )  # fmt: skip
     drift.set_defaults(handler=_drift)
 
     export = sub.add_parser(
@@ -129,7 +130,8 @@ def _register_live(sub: Commands) -> None:
         "shows as no changes: keys from names, sender IDs with `import: <registration id>`.",
     )
     add_account_options(export)
-    export.add_argument("--output", "-o", metavar="FILE", help="write the file here (default: standard output)")
+    export.add_argument("--output", "-o", choices=EXPORT_FORMATS, default="yaml", help="format (default: yaml)")
+    export.add_argument("--file", "-f", metavar="PATH", help="write the file here (default: standard output)")
     export.set_defaults(handler=_export)
 
 
@@ -179,7 +181,16 @@ def _drift(args: argparse.Namespace) -> int:
             rows = [[item.id, item.key or "(not in the file)", f"{item.sender_id} for {item.country}", item.status,
                      item.detail] for item in report.attention]  # fmt: skip
             print(table(["ID", "KEY", "SENDER ID", "STATUS", "DETAIL"], rows))
-    return 0 if report.clean else CHANGES_EXIT
+    failing = [category for category in args.fail_on if getattr(report, category)]
+    return CHANGES_EXIT if failing else 0
+
+
+def _drift_categories(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in DRIFT_CATEGORIES]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"expected some of {', '.join(DRIFT_CATEGORIES)}, got {text!r}")
+    return chosen
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -187,26 +198,37 @@ def _export(args: argparse.Namespace) -> int:
 
     from pulumi_alisms.spec import dump_account
     from pulumi_alisms.spec.export import export_account
+    from pulumi_alisms.spec.writer import account_json
 
     settings, live = _read_live(args, details_for=None)
     exported = export_account(live)
-    header = [f"# Exported by `alisms export` from {_described(settings)} at {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}."]
-    header += [f"# Note: {note}" for note in exported.notes]
-    text = "\n".join(header) + "\n" + dump_account(exported.spec)
+    read_at = live.read_at or datetime.now(UTC)  # the account's clock (an emulator's may run ahead)
     for note in exported.notes:
         print(f"alisms: note: {note}", file=sys.stderr)
-    if args.output is None:
+    if args.output == "json":
+        text = account_json(exported.spec)  # JSON is YAML too: `alisms validate` reads it
+    else:
+        header = [f"# Exported by `alisms export` from {_described(settings)} at {read_at:%Y-%m-%dT%H:%M:%SZ}."]
+        header += [f"# Note: {note}" for note in exported.notes]
+        text = "\n".join(header) + "\n" + dump_account(exported.spec)
+    if args.file is None:
         sys.stdout.write(text)
         return 0
     try:
-        Path(args.output).write_text(text, encoding="utf-8")
+        Path(args.file).write_text(text, encoding="utf-8")
     except OSError as error:
-        raise CliError(f"cannot write {args.output}: {error.strerror or error}") from None
-    spec = exported.spec
-    counts = [_count(len(spec.contacts), "contact"), _count(len(spec.templates), "template"),
-              _count(len(spec.sender_ids), "sender ID")]  # fmt: skip
-    print(f"wrote {args.output}: {', '.join(counts)}", file=sys.stderr)
+        raise CliError(f"cannot write {args.file}: {error.strerror or error}") from None
+    print(f"wrote {args.file}: {', '.join(_spec_counts(exported.spec))}", file=sys.stderr)
     return 0
+
+
+def _spec_counts(spec: "AccountSpec") -> list[str]:
+    """What an account file declares, every section counted."""
+    counts = [_count(len(spec.contacts), "contact"), _count(len(spec.thresholds), "threshold"),
+              _count(len(spec.templates), "template"), _count(len(spec.sender_ids), "sender ID")]  # fmt: skip
+    counts += [name for name, value in (("frequency limits", spec.frequency_limits),
+                                        ("fraud protection", spec.fraud_protection)) if value is not None]  # fmt: skip
+    return counts
 
 
 def _load(file: str) -> "AccountSpec":
@@ -225,12 +247,16 @@ def _read_live(
 ) -> tuple["AccountSettings", "LiveAccount"]:
     """The account's settings and what it holds; API and configuration failures become one-line errors."""
     from pulumi_alisms.api.account import open_account
+    from pulumi_alisms.api.retry_notices import show_retries
     from pulumi_alisms.errors import AliSmsApiError, ConfigurationError
     from pulumi_alisms.spec.live import read_account
 
     settings = account_settings(args)
     if settings.embedded and not Path(settings.state_file).exists():
-        raise CliError(f"no embedded account at {settings.state_file}: pass --state-file or --endpoint")
+        if details_for is None:
+            raise CliError(f"no embedded account at {settings.state_file}: pass --state-file or --endpoint")
+        return settings, _empty_account(settings)
+    show_retries(_progress)
     if sys.stderr.isatty():
         print(f"reading {_described(settings)}...", file=sys.stderr, flush=True)
     try:
@@ -241,6 +267,24 @@ def _read_live(
             client.close()
     except (AliSmsApiError, ConfigurationError) as error:
         raise CliError(str(error)) from None
+
+
+def _empty_account(settings: "AccountSettings") -> "LiveAccount":
+    """What a new embedded account holds, read from a throw-away copy: nothing is created at the state file."""
+    import tempfile
+    from dataclasses import replace
+
+    from pulumi_alisms.api.account import open_account
+    from pulumi_alisms.spec.live import read_account
+
+    print(f"alisms: note: no embedded account at {settings.state_file} yet: comparing with an empty account "
+          "(the first `pulumi up` or `alisms emulator` command creates it)", file=sys.stderr)  # fmt: skip
+    with tempfile.TemporaryDirectory() as scratch:
+        client = open_account(replace(settings, state_file=str(Path(scratch) / "account.db")))
+        try:
+            return read_account(client, details_for=None)
+        finally:
+            client.close()
 
 
 def _described(settings: "AccountSettings") -> str:

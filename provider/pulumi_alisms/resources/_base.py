@@ -1,11 +1,14 @@
-"""What every provider shares: run-time configuration, check failures, diff classification."""
+"""What every provider shares: run-time configuration, check failures, diff classification, progress lines,
+errors a person can read, and the two constructor forms of every resource."""
 
+import functools
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
@@ -13,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.api.retry_notices import show_retries
+from pulumi_alisms.errors import AliSmsApiError, AliSmsError, ConfigurationError, NotFoundError, ProviderError
 from pulumi_alisms.inputs.diff import Diff
 from pulumi_alisms.resources import _sdk_workarounds  # noqa: F401  (installed on import)
 from pulumi_alisms.rules import Problem
@@ -32,6 +37,7 @@ def account_for(settings: AccountSettings) -> AccountClient:
     client = _clients.get(settings)
     if client is not None:
         return client
+    show_retries(progress)  # a throttled call says what it waits for instead of staying silent
     with _clients_lock:
         client = _clients.get(settings)
         if client is None:
@@ -44,6 +50,12 @@ class AccountProvider(ResourceProvider):
     stack config (``alisms:*``) at run time, falling back to the environment."""
 
     serialize_as_secret_always = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for method in _ENGINE_METHODS:
+            if method in vars(cls):
+                setattr(cls, method, _readable_errors(cls, method, vars(cls)[method]))
 
     def configure(self, req: ConfigureRequest) -> None:
         """Remember the stack's ``alisms:*`` settings for this provider host process."""
@@ -129,6 +141,80 @@ def diff_result(diff: Diff) -> DiffResult:
 def progress(message: str) -> None:
     """A progress line on stderr, which the Pulumi engine shows for the provider."""
     print(message, file=sys.stderr, flush=True)
+
+
+# The provider methods the engine calls, and the word for what each does.
+_ENGINE_METHODS = {"check": "check", "diff": "diff", "create": "create", "read": "read (refresh or import)",
+                   "update": "update", "delete": "delete"}  # fmt: skip
+
+
+class OperationFailed(ProviderError):
+    """A provider operation failed for a reason the user can act on; its message is one line."""
+
+
+def _readable_errors(cls: type, method: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` raising every :class:`AliSmsError` as one :class:`OperationFailed` line, without the chain of
+    exceptions behind it: the dynamic-provider host sends the engine its traceback, kept this short."""
+    kind = cls.__name__.removesuffix("Provider")
+
+    @functools.wraps(function)
+    def engine_method(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except OperationFailed:
+            raise
+        except AliSmsError as error:
+            raise OperationFailed(f"{kind} {_ENGINE_METHODS[method]} failed: {readable(error)}") from None
+
+    return engine_method
+
+
+def readable(error: AliSmsError) -> str:
+    """What went wrong and what to do, on one line."""
+    text = " ".join(str(error).split())
+    if isinstance(error, NotFoundError):
+        return f"{text}. It is gone from the account: run `pulumi refresh`"
+    if isinstance(error, AliSmsApiError):
+        if error.throttled:
+            return f"{text}. The account's flow control refused it after every retry: run again later"
+        if error.code.startswith("Transport."):
+            return f"{text}. Check alisms:endpoint (or ALISMS_ENDPOINT) and the network, then run again"
+        if error.retryable:
+            return f"{text}. The service failed: run again later"
+        return f"{text}. The service refused the request: fix what it names, then run again"
+    if isinstance(error, ConfigurationError):
+        return f"{text}. Check the stack's alisms:* config and the environment"
+    return text
+
+
+ArgsType = TypeVar("ArgsType")
+
+
+def constructor_args(
+    args_type: type[ArgsType], positional: Sequence[Any], keywords: Mapping[str, Any]
+) -> tuple[ArgsType, pulumi.ResourceOptions | None]:
+    """The ``*Args`` and options of a resource constructor called as pulumi-aws's are:
+    ``Kind(name, KindArgs(...), opts)`` or ``Kind(name, opts, field=..., ...)`` (``args=``/``opts=`` by name too)."""
+    keywords = dict(keywords)
+    if len(positional) > 2:
+        raise TypeError(f"expected at most ({args_type.__name__}, ResourceOptions) after the name")
+    args: Any = keywords.pop("args", None)
+    opts: Any = keywords.pop("opts", None)
+    if len(positional) == 2:
+        args, opts = positional
+    elif positional and isinstance(positional[0], args_type):
+        args = positional[0]
+    elif positional:
+        opts = positional[0]
+    if args is None:
+        args = args_type(**keywords)  # a misspelt or missing field is a TypeError naming it
+    elif keywords:
+        raise TypeError(f"pass either a {args_type.__name__} or its fields as keywords, not both")
+    if not isinstance(args, args_type):
+        raise TypeError(f"expected {args_type.__name__}, got {type(args).__name__}")
+    if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
+        raise TypeError(f"expected pulumi.ResourceOptions, got {type(opts).__name__}")
+    return args, opts
 
 
 def args_to_props(args: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ Every input updates in place.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
@@ -20,6 +20,7 @@ from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,
     checked,
+    constructor_args,
     diff_result,
     progress,
     register_outputs,
@@ -145,7 +146,27 @@ class AlertContact(pulumi.dynamic.Resource, module="alisms", name="AlertContact"
     verified: pulumi.Output[bool]
     """Whether the phone was verified with the code texted to it."""
 
-    def __init__(self, resource_name: str, args: AlertContactArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    @overload
+    def __init__(
+        self, resource_name: str, args: AlertContactArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        name: pulumi.Input[str],
+        phone: pulumi.Input[str],
+        email: pulumi.Input[str],
+        alerts: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+        verification_code: pulumi.Input[str] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        """Takes a ``AlertContactArgs`` or its fields as keywords, as pulumi-aws resources do."""
+        given, opts = constructor_args(AlertContactArgs, args, kwargs)
         secret = pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS)
-        props = register_outputs(args_to_props(args), OUTPUT_FIELDS)
+        props = register_outputs(args_to_props(given), OUTPUT_FIELDS)
         super().__init__(AlertContactProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret, opts))

@@ -1,7 +1,7 @@
 """``FraudProtection``: OTP abuse (SMS pumping) prevention limits of the account (singleton)."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
@@ -14,7 +14,7 @@ from pulumi_alisms.inputs.fraud_protection import (
     diff,
     input_problems,
 )
-from pulumi_alisms.resources._base import args_to_props, progress, register_outputs
+from pulumi_alisms.resources._base import args_to_props, constructor_args, progress, register_outputs
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, SingletonProvider
 
 
@@ -65,7 +65,24 @@ class FraudProtection(pulumi.dynamic.Resource, module="alisms", name="FraudProte
     replaced_values: pulumi.Output[dict[str, Any]]
     """The limits found at create or import (all unset if none), restored on delete where the API can."""
 
-    def __init__(self, resource_name: str, args: FraudProtectionArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip
-        props = register_outputs(args_to_props(args), [REPLACED_VALUES])
+    @overload
+    def __init__(
+        self, resource_name: str, args: FraudProtectionArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        hourly_limit: pulumi.Input[int],
+        increase_rate: pulumi.Input[int],
+        success_rate: pulumi.Input[int],
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        """Takes a ``FraudProtectionArgs`` or its fields as keywords, as pulumi-aws resources do."""
+        given, opts = constructor_args(FraudProtectionArgs, args, kwargs)
+        props = register_outputs(args_to_props(given), [REPLACED_VALUES])
         super().__init__(FraudProtectionProvider(), resource_name, props, opts)

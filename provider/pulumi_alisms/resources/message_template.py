@@ -6,7 +6,7 @@ template for review) while the template is rejected, and replace it otherwise.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
@@ -25,6 +25,7 @@ from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,
     checked,
+    constructor_args,
     diff_result,
     progress,
     register_outputs,
@@ -159,7 +160,26 @@ class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTem
     approved: pulumi.Output[bool]
     """Whether ``status`` is ``Approved``: the template can be sent."""
 
-    def __init__(self, resource_name: str, args: MessageTemplateArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip
-        props = register_outputs(args_to_props(args), OUTPUT_FIELDS)
+    @overload
+    def __init__(
+        self, resource_name: str, args: MessageTemplateArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        name: pulumi.Input[str],
+        type: pulumi.Input[TemplateKind],
+        content: pulumi.Input[str],
+        remark: pulumi.Input[str] | None = None,
+        intl_type: pulumi.Input[int] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        """Takes a ``MessageTemplateArgs`` or its fields as keywords, as pulumi-aws resources do."""
+        given, opts = constructor_args(MessageTemplateArgs, args, kwargs)
+        props = register_outputs(args_to_props(given), OUTPUT_FIELDS)
         super().__init__(MessageTemplateProvider(), resource_name, props, opts)

@@ -1,14 +1,14 @@
 """``SendFrequencyLimit``: how many messages one phone number may receive per minute, hour and day (singleton)."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
 
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.inputs.send_frequency_limit import FREQUENCY_FIELDS, SendFrequencyLimitInputs, diff, input_problems
-from pulumi_alisms.resources._base import args_to_props, register_outputs
+from pulumi_alisms.resources._base import args_to_props, constructor_args, register_outputs
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
 from pulumi_alisms.rules.limits import BizType
 
@@ -56,7 +56,25 @@ class SendFrequencyLimit(pulumi.dynamic.Resource, module="alisms", name="SendFre
     replaced_values: pulumi.Output[dict[str, Any]]
     """The limits found at create or import, restored when the resource is deleted."""
 
-    def __init__(self, resource_name: str, args: SendFrequencyLimitArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip
-        props = register_outputs(args_to_props(args), [REPLACED_VALUES])
+    @overload
+    def __init__(
+        self, resource_name: str, args: SendFrequencyLimitArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        biz_type: pulumi.Input[BizType] | None = None,
+        per_minute: pulumi.Input[int] | None = None,
+        per_hour: pulumi.Input[int] | None = None,
+        per_day: pulumi.Input[int] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        """Takes a ``SendFrequencyLimitArgs`` or its fields as keywords, as pulumi-aws resources do."""
+        given, opts = constructor_args(SendFrequencyLimitArgs, args, kwargs)
+        props = register_outputs(args_to_props(given), [REPLACED_VALUES])
         super().__init__(SendFrequencyLimitProvider(), resource_name, props, opts)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
@@ -33,6 +33,7 @@ from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,
     checked,
+    constructor_args,
     diff_result,
     progress,
     register_outputs,
@@ -255,6 +256,29 @@ class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
     uploaded_documents: pulumi.Output[list[str]]
     """The types of the documents uploaded so far."""
 
-    def __init__(self, resource_name: str, args: SenderIdArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        props = {name: value for name, value in args_to_props(args).items() if value is not None}
+    @overload
+    def __init__(self, resource_name: str, args: SenderIdArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        country: pulumi.Input[str],
+        sender_id: pulumi.Input[str],
+        company_name: pulumi.Input[str],
+        use_case: pulumi.Input[UseCase],
+        sample_templates: pulumi.Input[list[pulumi.Input[str]]],
+        website: pulumi.Input[str] | None = None,
+        documents: pulumi.Input[list[pulumi.Input[dict[str, str]]]] | None = None,
+        wait_for: pulumi.Input[WaitFor] | None = None,
+        wait_timeout: pulumi.Input[int] | None = None,
+        deletion_protection: pulumi.Input[bool] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        """Takes a ``SenderIdArgs`` or its fields as keywords, as pulumi-aws resources do."""
+        given, opts = constructor_args(SenderIdArgs, args, kwargs)
+        props = {name: value for name, value in args_to_props(given).items() if value is not None}
         super().__init__(SenderIdProvider(), resource_name, register_outputs(props, OUTPUT_FIELDS), opts)

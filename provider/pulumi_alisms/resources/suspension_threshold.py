@@ -1,14 +1,14 @@
 """``SuspensionThreshold``: daily/monthly suspension (halt) and warning limits for a biz type (singleton)."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
 
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.inputs.suspension_threshold import LIMIT_FIELDS, SuspensionThresholdInputs, diff, input_problems
-from pulumi_alisms.resources._base import args_to_props, register_outputs
+from pulumi_alisms.resources._base import args_to_props, constructor_args, register_outputs
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
 from pulumi_alisms.rules.limits import BizType
 
@@ -60,7 +60,26 @@ class SuspensionThreshold(pulumi.dynamic.Resource, module="alisms", name="Suspen
     replaced_values: pulumi.Output[dict[str, Any]]
     """The limits found at create or import, restored when the resource is deleted."""
 
-    def __init__(self, resource_name: str, args: SuspensionThresholdArgs,
-                 opts: pulumi.ResourceOptions | None = None) -> None:  # fmt: skip
-        props = register_outputs(args_to_props(args), [REPLACED_VALUES])
+    @overload
+    def __init__(
+        self, resource_name: str, args: SuspensionThresholdArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        biz_type: pulumi.Input[BizType],
+        daily_warning: pulumi.Input[int] | None = None,
+        daily_suspend: pulumi.Input[int] | None = None,
+        monthly_warning: pulumi.Input[int] | None = None,
+        monthly_suspend: pulumi.Input[int] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        """Takes a ``SuspensionThresholdArgs`` or its fields as keywords, as pulumi-aws resources do."""
+        given, opts = constructor_args(SuspensionThresholdArgs, args, kwargs)
+        props = register_outputs(args_to_props(given), [REPLACED_VALUES])
         super().__init__(SuspensionThresholdProvider(), resource_name, props, opts)

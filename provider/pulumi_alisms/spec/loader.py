@@ -47,6 +47,7 @@ def _validate(document: Document) -> AccountSpec:
     if isinstance(data, dict):
         for section in [name for name, value in data.items() if name != "version" and value is None]:
             del data[section]  # ``templates:`` with nothing under it declares none
+    _default_template_names(data)
     resolve_references(document)
     spec: AccountSpec | None = None
     broken: list[KeyPath] = list(document.unreadable)
@@ -61,6 +62,14 @@ def _validate(document: Document) -> AccountSpec:
     if problems or spec is None:
         raise spec_error(problems)
     return spec
+
+
+def _default_template_names(data: Any) -> None:
+    """A template's ``name`` defaults to its key."""
+    templates = data.get("templates") if isinstance(data, dict) else None
+    for key, entry in templates.items() if isinstance(templates, dict) else ():
+        if isinstance(entry, dict) and "name" not in entry and isinstance(key, str):
+            entry["name"] = key
 
 
 def _check_names(document: Document, data: dict[Any, Any]) -> None:
