@@ -24,7 +24,7 @@ from pulumi_alisms.api.signing import Credentials, authorization
 from pulumi_alisms.errors import AliSmsApiError, NotFoundError, ThrottledError
 
 log = logging.getLogger("pulumi_alisms.api")
-USER_AGENT = "pulumi-alisms/0.1"
+USER_AGENT = "pulumi-alisms/0.2"
 ParamValue = str | int | float | bool | list[Any] | dict[str, Any] | None
 MAX_ANSWER_BYTES = 16 * 1024 * 1024  # far above any real answer (a page of 100 registrations is about 100 KB)
 NotFoundTable = frozenset[tuple[str, int]]
