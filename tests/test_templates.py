@@ -3,7 +3,6 @@
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -230,7 +229,7 @@ def listing_answer(items: list[dict[str, Any]]) -> Callable[[httpx.Request], htt
         if request.headers["x-acs-action"] == "QuerySmsTemplateList":
             return httpx.Response(200, json={"Code": "OK", "RequestId": "r", "SmsTemplateList": items,
                                              "TotalCount": len(items), "CurrentPage": 1, "PageSize": 50})  # fmt: skip
-        code = parse_qs(request.content.decode())["TemplateCode"][0]
+        code = request.url.params["TemplateCode"]
         item = next(item for item in items if item["TemplateCode"] == code)
         return httpx.Response(200, json={"Code": "OK", "RequestId": "r", **{key: item[key] for key in (
             "TemplateCode", "TemplateName", "TemplateContent")}, "TemplateType": str(item["OuterTemplateType"]),

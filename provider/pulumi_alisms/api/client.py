@@ -14,18 +14,19 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, NamedTuple
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from pulumi_alisms.api.config import RetryPolicy
-from pulumi_alisms.api.signing import Credentials, authorization
+from pulumi_alisms.api.signing import Credentials, authorization, canonical_query
 from pulumi_alisms.errors import AliSmsApiError, NotFoundError, ThrottledError
 
 log = logging.getLogger("pulumi_alisms.api")
 USER_AGENT = "pulumi-alisms/0.1"
 ParamValue = str | int | float | bool | list[Any] | dict[str, Any] | None
 MAX_ANSWER_BYTES = 16 * 1024 * 1024  # far above any real answer (a page of 100 registrations is about 100 KB)
+EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
 NotFoundTable = frozenset[tuple[str, int]]
 """How one API family's service says "no such object": the (``Code``, HTTP status) pairs of its answers."""
 Landed = Callable[[], dict[str, Any] | None]
@@ -149,21 +150,21 @@ class RpcClient:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise self._out_of_time(action)
-        body = urlencode(params).encode()
+        # As the current official SDK sends RPC operations: every parameter in the query string, an empty body,
+        # and every header but the user agent signed (all x-acs-* among them).
         headers = {
             "host": self._host,
             "x-acs-action": action,
             "x-acs-version": version,
             "x-acs-date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "x-acs-signature-nonce": uuid.uuid4().hex,
-            "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),
-            "content-type": "application/x-www-form-urlencoded",
+            "x-acs-content-sha256": EMPTY_BODY_SHA256,
             "accept": "application/json",
         }
-        headers["Authorization"] = authorization("POST", "/", {}, headers, body, self._credentials)
+        headers["Authorization"] = authorization("POST", "/", params, headers, b"", self._credentials)
         headers["user-agent"] = USER_AGENT
-        request = self._http.build_request("POST", self.endpoint + "/", content=body, headers=headers,
-                                           timeout=min(self._timeout, remaining))  # fmt: skip
+        url = f"{self.endpoint}/?{canonical_query(params)}" if params else f"{self.endpoint}/"
+        request = self._http.build_request("POST", url, headers=headers, timeout=min(self._timeout, remaining))
         if self._in_process:
             reply = self._exchange(action, request, deadline)
         else:
