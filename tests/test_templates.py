@@ -8,11 +8,12 @@ import httpx
 import pytest
 from alibabacloud_dysmsapi20170525 import models as sdk
 from alibabacloud_dysmsapi20170525.client import Client as SdkClient
+from alibabacloud_tea_openapi.exceptions import ClientException
 
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.signing import Credentials
-from pulumi_alisms.api.templates import TemplatesApi
+from pulumi_alisms.api.templates import MainlandDetails, TemplatesApi
 from pulumi_alisms.emulator import clock
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.faults import FaultConfig
@@ -75,25 +76,29 @@ def test_url_shortener_is_rejected_with_a_reason(client: AccountClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("arguments", "code", "parameter"),
+    ("arguments", "code", "status", "parameter"),
     [
-        ({"type": "promotional", "content": "Spring sale: ${percent} off everything!"}, "isv.SMS_TEMPLATE_ILLEGAL",
-         "TemplateContent"),
-        ({"type": "international", "intl_type": 1, "content": "Hi ${name}, 20% off today"}, "isv.SMS_TEMPLATE_ILLEGAL",
-         "TemplateContent"),
-        ({"type": "otp", "content": "x" * 501}, "isv.SMS_TEMPLATE_ILLEGAL", "TemplateContent"),
-        ({"type": "otp", "content": OTP, "name": "n" * 31}, "isv.SMS_TEMPLATE_ILLEGAL", "TemplateName"),
-        ({"type": "otp", "content": OTP, "remark": "r" * 101}, "isv.SMS_TEMPLATE_ILLEGAL", "Remark"),
-        ({"type": "international", "content": OTP}, "MissingParameter.IntlType", "IntlType"),
-        ({"type": "otp", "content": OTP, "intl_type": 0}, "InvalidParameter.IntlType", "IntlType"),
+        ({"type": "promotional", "content": "Spring sale: ${percent} off everything!"},
+         "InvalidTemplateContent.Format", 400, "variables"),
+        ({"type": "international", "intl_type": 1, "content": "Hi ${name}, 20% off today"},
+         "InvalidTemplateContent.Format", 400, "variables"),
+        ({"type": "otp", "content": "x" * 501}, "InvalidTemplateContent.Format", 400, "500"),
+        ({"type": "otp", "content": OTP, "name": "n" * 31}, "InvalidParameter.TemplateName", 400, "TemplateName"),
+        ({"type": "otp", "content": OTP, "name": " "}, "MissingTemplateName", 404, "name"),
+        ({"type": "otp", "content": OTP, "remark": "r" * 501}, "InvalidParameter.Remark", 400, "Remark"),
+        ({"type": "otp", "content": OTP, "intl_type": 0}, "InvalidParameter.IntlType", 400, "IntlType"),
+        ({"type": "otp", "content": OTP, "details": MainlandDetails(template_rule={"other": "numberCaptcha"})},
+         "InvalidTemplateRule", 400, "code"),
+        ({"type": "otp", "content": OTP, "details": MainlandDetails(related_sign_name="Acme")},
+         "SmsSignatureNotFound", 404, "Acme"),
     ],
 )  # fmt: skip
-def test_invalid_templates_are_refused_naming_the_parameter(
-    account: AccountClient, arguments: dict[str, Any], code: str, parameter: str
+def test_invalid_templates_are_refused_with_the_published_codes(
+    account: AccountClient, arguments: dict[str, Any], code: str, status: int, parameter: str
 ) -> None:
     with pytest.raises(AliSmsApiError) as raised:
         account.templates.create(**{"name": "Campaign", **arguments})
-    assert raised.value.code == code
+    assert (raised.value.code, raised.value.http_status) == (code, status)
     assert parameter in raised.value.message
     assert account.templates.list_all() == []
 
@@ -193,8 +198,9 @@ def test_official_sdk_round_trip(emulator: EmulatorServer) -> None:
 
     deleted = client.delete_sms_template(sdk.DeleteSmsTemplateRequest(template_code=parcel)).body
     assert (deleted.code, deleted.template_code) == ("OK", parcel)
-    missing = client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=parcel)).body
-    assert missing.code == "isv.TEMPLATE_NOT_EXIST"
+    with pytest.raises(ClientException) as missing:
+        client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=parcel))
+    assert (missing.value.code, missing.value.status_code) == ("TemplateNotFound", 404)
 
 
 def _calls(store: Store, action: str) -> int:
@@ -251,3 +257,17 @@ def test_review_states_and_kinds_this_client_does_not_know_never_break_a_listing
                 ("UnderReview", "international")]  # fmt: skip
     assert [(t.status, t.type) for t in templates.iter_all()] == expected
     assert [(t.status, t.type) for t in (templates.get(item["TemplateCode"]) for item in items) if t] == expected
+
+
+def test_an_international_template_without_intl_type_is_accepted_as_the_metadata_allows(account: AccountClient) -> None:
+    code = account.templates.create("Intl notice", "international", "Your parcel has shipped.")
+    template = account.templates.get(code)
+    assert template is not None and (template.type, template.intl_type) == ("international", None)
+
+
+def test_remarks_up_to_500_characters_and_mainland_details_are_accepted(account: AccountClient) -> None:
+    rule = MainlandDetails(template_rule={"code": "numberCaptcha"}, apply_scene_content="https://example.com/login",
+                           more_data=["https://example.com/screenshot.png"])  # fmt: skip
+    code = account.templates.create("Login", "otp", OTP, remark="r" * 500, details=rule)
+    template = account.templates.get(code)
+    assert template is not None and template.remark == "r" * 500
