@@ -1,7 +1,9 @@
 """Message templates: our client (embedded and over HTTP), the official SDK, review on the clock, lost answers."""
 
+import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,13 +16,13 @@ from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.api.templates import MainlandDetails, TemplatesApi
-from pulumi_alisms.emulator import clock
+from pulumi_alisms.emulator import admin, clock
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.faults import FaultConfig
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
-from support import FAST_RETRY, sdk_config
+from support import FAST_RETRY, assert_clean_error, run_cli, sdk_config
 
 OTP = "Your verification code is ${code}. It expires in 5 minutes."
 SHORTENED = "Track your parcel at https://bit.ly/3xYz and reply STOP to opt out."
@@ -271,3 +273,34 @@ def test_remarks_up_to_500_characters_and_mainland_details_are_accepted(account:
     code = account.templates.create("Login", "otp", OTP, remark="r" * 500, details=rule)
     template = account.templates.get(code)
     assert template is not None and template.remark == "r" * 500
+
+
+def test_an_account_with_cancelled_and_digital_templates_lists_exports_and_drifts(
+    account: AccountClient, store: Store, tmp_path: Path
+) -> None:
+    kept = account.templates.create("Parcel", "notification", "Your parcel has shipped.")
+    cancelled = account.templates.create("Old OTP", "otp", OTP)
+    admin.cancel_template(store, cancelled)
+    env = {"ALISMS_STATE_FILE": str(store.path), "ALISMS_ENDPOINT": "embedded"}
+    added = run_cli("emulator", "template", "--add-digital", "Catalogue", "See our catalogue", env=env)
+    assert added.returncode == 0, added.stderr
+    digital = re.search(r"SMS_\d+", added.stdout)
+    assert digital is not None
+
+    listed = {t.template_code: (t.status, t.type) for t in account.templates.list_all()}
+    assert listed == {kept: ("Approved", "notification"), cancelled: ("Cancelled", "otp"),
+                      digital[0]: ("Approved", "7")}  # fmt: skip
+    got = account.templates.get(cancelled)
+    assert got is not None and got.status == "Cancelled"
+    path = tmp_path / "account.yaml"
+    exported = run_cli("export", "--output", path, env=env)
+    assert exported.returncode == 0, exported.stderr
+    drift = run_cli("drift", path, "--output", "json", env=env)
+    assert drift.returncode in (0, 2), drift.stderr
+    assert "Traceback" not in drift.stderr
+    assert json.loads(drift.stdout)["changes"] == []
+
+
+def test_the_template_admin_names_an_unknown_code(store: Store) -> None:
+    result = run_cli("emulator", "template", "--cancel", "SMS_000000000", env={"ALISMS_STATE_FILE": str(store.path)})
+    assert_clean_error(result, "no template SMS_000000000")
