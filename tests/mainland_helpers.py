@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.qualifications import BusinessLicense, QualificationDocuments, QualificationSubmission
 from pulumi_alisms.api.signatures import SignatureRequest
+from pulumi_alisms.api.templates import MainlandDetails
 from pulumi_alisms.emulator import admin, clock, mainland_admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
 from pulumi_alisms.emulator.store import Store
@@ -99,6 +100,8 @@ def approved_template(
     client: AccountClient, store: Store, kind: str = "otp", content: str = OTP, signature: str | None = SIGNATURE
 ) -> str:
     """A template bound to ``signature``, approved; its code."""
-    code = client.templates.create(f"{kind} template", kind, content, signature=signature)  # type: ignore[arg-type]
+    code = client.templates.create(
+        f"{kind} template", kind, content, details=MainlandDetails(related_sign_name=signature)
+    )  # type: ignore[arg-type]
     admin.approve(store, code)
     return code

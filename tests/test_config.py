@@ -1,9 +1,12 @@
 """Which account the provider talks to and how: endpoint names, regions, credentials, retry budget, list cache."""
 
+import json
 from pathlib import Path
 
 import pytest
 
+from contract import oracle
+from pulumi_alisms.api.account import open_account
 from pulumi_alisms.api.config import (
     LIST_CACHE_SECONDS_ENV,
     RETRY_MAX_ATTEMPTS_ENV,
@@ -14,13 +17,45 @@ from pulumi_alisms.api.config import (
 from pulumi_alisms.errors import ConfigurationError
 from support import assert_clean_error, run_cli
 
+REGIONS = ["ap-southeast-1", "ap-southeast-5", "cn-hongkong", "cn-beijing", "cn-hangzhou", "us-east-1",
+           "eu-central-1", "me-east-1", "xx-unmapped-9"]  # fmt: skip
+PRODUCTS = {"Dysmsapi/2017-05-25": "2017-05-25", "Dysmsapi/2018-05-01": "2018-05-01", "Dysms/2017-06-20": "2017-06-20"}
 
-def test_alibaba_endpoint_follows_the_region() -> None:
-    settings = AccountSettings.resolve({"alisms:endpoint": "alibaba", "alisms:regionId": "ap-southeast-5"}, env={})
-    assert settings.url == "https://dysmsapi.ap-southeast-5.aliyuncs.com"
-    assert AccountSettings.resolve({"alisms:endpoint": "alibaba"}, env={}).url.endswith(".ap-southeast-1.aliyuncs.com")
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_alibaba_sends_each_product_where_the_official_sdk_does(region: str) -> None:
+    settings = AccountSettings.resolve({"alisms:endpoint": "alibaba", "alisms:regionId": region}, env={})
+    assert settings.urls() == {key: f"https://{oracle.sdk_endpoint(version, region)}"
+                               for key, version in PRODUCTS.items()}  # fmt: skip
+
+
+def test_alibaba_opens_a_client_per_product_host() -> None:
+    settings = AccountSettings(endpoint="alibaba", region_id="cn-hongkong", access_key_id="id", access_key_secret="s")
+    account = open_account(settings)
+    try:
+        assert account.templates._rpc.endpoint == "https://dysmsapi-xman.cn-hongkong.aliyuncs.com"
+        assert account.sending._rpc.endpoint == "https://dysmsapi-xman.cn-hongkong.aliyuncs.com"
+        for family in (account.contacts, account.thresholds, account.frequency, account.fraud, account.quota):
+            assert family._rpc.endpoint == "https://dysms.aliyuncs.com"
+    finally:
+        account.close()
+
+
+def test_a_url_endpoint_serves_every_product() -> None:
+    settings = AccountSettings.resolve({"alisms:endpoint": "http://127.0.0.1:8080"}, env={})
+    assert set(settings.urls().values()) == {"http://127.0.0.1:8080"}
     with pytest.raises(ConfigurationError, match="'embedded', 'alibaba' or an http"):
         AccountSettings(endpoint="ftp://example").validate()
+
+
+def test_endpoints_command_prints_each_product_url() -> None:
+    result = run_cli("endpoints", "--endpoint", "alibaba", "--region", "cn-beijing", "--output", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {key: f"https://{oracle.sdk_endpoint(version, 'cn-beijing')}"
+                                         for key, version in PRODUCTS.items()}  # fmt: skip
+    text = run_cli("endpoints", "--endpoint", "alibaba", "--region", "us-east-1")
+    assert "Dysms/2017-06-20     https://dysms.aliyuncs.com" in text.stdout
+    assert run_cli("endpoints", "--endpoint", "ftp://x").returncode == 1
 
 
 def test_stack_config_wins_over_the_environment_and_secrets_stay_out_of_repr() -> None:

@@ -98,7 +98,7 @@ def test_secret_stays_out_of_state_outputs_streams_and_the_database(tmp_path: Pa
         templates = driver_for(host, "MessageTemplate")
         with pytest.raises(ProviderHostError) as refused:  # the account refuses it: an error message is produced
             templates.create("too-long", {"name": "Long", "type": "otp", "content": "x" * 501})
-        assert "isv.SMS_TEMPLATE_ILLEGAL" in str(refused.value)
+        assert "InvalidTemplateContent.Format" in str(refused.value)
         assert_hidden("a provider error", str(refused.value))
     finally:
         out, err = stop(host)

@@ -1,26 +1,28 @@
 """Message templates: our client (embedded and over HTTP), the official SDK, review on the clock, lost answers."""
 
+import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
 from alibabacloud_dysmsapi20170525 import models as sdk
 from alibabacloud_dysmsapi20170525.client import Client as SdkClient
+from alibabacloud_tea_openapi.exceptions import ClientException
 
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.signing import Credentials
-from pulumi_alisms.api.templates import TemplatesApi
-from pulumi_alisms.emulator import clock
+from pulumi_alisms.api.templates import MainlandDetails, TemplatesApi
+from pulumi_alisms.emulator import admin, clock
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.faults import FaultConfig
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
-from support import FAST_RETRY, sdk_config
+from support import FAST_RETRY, assert_clean_error, run_cli, sdk_config
 
 OTP = "Your verification code is ${code}. It expires in 5 minutes."
 SHORTENED = "Track your parcel at https://bit.ly/3xYz and reply STOP to opt out."
@@ -76,25 +78,29 @@ def test_url_shortener_is_rejected_with_a_reason(client: AccountClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("arguments", "code", "parameter"),
+    ("arguments", "code", "status", "parameter"),
     [
-        ({"type": "promotional", "content": "Spring sale: ${percent} off everything!"}, "isv.SMS_TEMPLATE_ILLEGAL",
-         "TemplateContent"),
-        ({"type": "international", "intl_type": 1, "content": "Hi ${name}, 20% off today"}, "isv.SMS_TEMPLATE_ILLEGAL",
-         "TemplateContent"),
-        ({"type": "otp", "content": "x" * 501}, "isv.SMS_TEMPLATE_ILLEGAL", "TemplateContent"),
-        ({"type": "otp", "content": OTP, "name": "n" * 31}, "isv.SMS_TEMPLATE_ILLEGAL", "TemplateName"),
-        ({"type": "otp", "content": OTP, "remark": "r" * 101}, "isv.SMS_TEMPLATE_ILLEGAL", "Remark"),
-        ({"type": "international", "content": OTP}, "MissingParameter.IntlType", "IntlType"),
-        ({"type": "otp", "content": OTP, "intl_type": 0}, "InvalidParameter.IntlType", "IntlType"),
+        ({"type": "promotional", "content": "Spring sale: ${percent} off everything!"},
+         "InvalidTemplateContent.Format", 400, "variables"),
+        ({"type": "international", "intl_type": 1, "content": "Hi ${name}, 20% off today"},
+         "InvalidTemplateContent.Format", 400, "variables"),
+        ({"type": "otp", "content": "x" * 501}, "InvalidTemplateContent.Format", 400, "500"),
+        ({"type": "otp", "content": OTP, "name": "n" * 31}, "InvalidParameter.TemplateName", 400, "TemplateName"),
+        ({"type": "otp", "content": OTP, "name": " "}, "MissingTemplateName", 404, "name"),
+        ({"type": "otp", "content": OTP, "remark": "r" * 501}, "InvalidParameter.Remark", 400, "Remark"),
+        ({"type": "otp", "content": OTP, "intl_type": 0}, "InvalidParameter.IntlType", 400, "IntlType"),
+        ({"type": "otp", "content": OTP, "details": MainlandDetails(template_rule={"other": "numberCaptcha"})},
+         "InvalidTemplateRule", 400, "code"),
+        ({"type": "otp", "content": OTP, "details": MainlandDetails(related_sign_name="Acme")},
+         "SmsSignatureNotFound", 404, "Acme"),
     ],
 )  # fmt: skip
-def test_invalid_templates_are_refused_naming_the_parameter(
-    account: AccountClient, arguments: dict[str, Any], code: str, parameter: str
+def test_invalid_templates_are_refused_with_the_published_codes(
+    account: AccountClient, arguments: dict[str, Any], code: str, status: int, parameter: str
 ) -> None:
     with pytest.raises(AliSmsApiError) as raised:
         account.templates.create(**{"name": "Campaign", **arguments})
-    assert raised.value.code == code
+    assert (raised.value.code, raised.value.http_status) == (code, status)
     assert parameter in raised.value.message
     assert account.templates.list_all() == []
 
@@ -194,8 +200,9 @@ def test_official_sdk_round_trip(emulator: EmulatorServer) -> None:
 
     deleted = client.delete_sms_template(sdk.DeleteSmsTemplateRequest(template_code=parcel)).body
     assert (deleted.code, deleted.template_code) == ("OK", parcel)
-    missing = client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=parcel)).body
-    assert missing.code == "isv.TEMPLATE_NOT_EXIST"
+    with pytest.raises(ClientException) as missing:
+        client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=parcel))
+    assert (missing.value.code, missing.value.status_code) == ("TemplateNotFound", 404)
 
 
 def _calls(store: Store, action: str) -> int:
@@ -230,7 +237,7 @@ def listing_answer(items: list[dict[str, Any]]) -> Callable[[httpx.Request], htt
         if request.headers["x-acs-action"] == "QuerySmsTemplateList":
             return httpx.Response(200, json={"Code": "OK", "RequestId": "r", "SmsTemplateList": items,
                                              "TotalCount": len(items), "CurrentPage": 1, "PageSize": 50})  # fmt: skip
-        code = parse_qs(request.content.decode())["TemplateCode"][0]
+        code = request.url.params["TemplateCode"]
         item = next(item for item in items if item["TemplateCode"] == code)
         return httpx.Response(200, json={"Code": "OK", "RequestId": "r", **{key: item[key] for key in (
             "TemplateCode", "TemplateName", "TemplateContent")}, "TemplateType": str(item["OuterTemplateType"]),
@@ -252,3 +259,48 @@ def test_review_states_and_kinds_this_client_does_not_know_never_break_a_listing
                 ("UnderReview", "international")]  # fmt: skip
     assert [(t.status, t.type) for t in templates.iter_all()] == expected
     assert [(t.status, t.type) for t in (templates.get(item["TemplateCode"]) for item in items) if t] == expected
+
+
+def test_an_international_template_without_intl_type_is_accepted_as_the_metadata_allows(account: AccountClient) -> None:
+    code = account.templates.create("Intl notice", "international", "Your parcel has shipped.")
+    template = account.templates.get(code)
+    assert template is not None and (template.type, template.intl_type) == ("international", None)
+
+
+def test_remarks_up_to_500_characters_and_mainland_details_are_accepted(account: AccountClient) -> None:
+    rule = MainlandDetails(template_rule={"code": "numberCaptcha"}, apply_scene_content="https://example.com/login",
+                           more_data=["https://example.com/screenshot.png"])  # fmt: skip
+    code = account.templates.create("Login", "otp", OTP, remark="r" * 500, details=rule)
+    template = account.templates.get(code)
+    assert template is not None and template.remark == "r" * 500
+
+
+def test_an_account_with_cancelled_and_digital_templates_lists_exports_and_drifts(
+    account: AccountClient, store: Store, tmp_path: Path
+) -> None:
+    kept = account.templates.create("Parcel", "notification", "Your parcel has shipped.")
+    cancelled = account.templates.create("Old OTP", "otp", OTP)
+    admin.cancel_template(store, cancelled)
+    env = {"ALISMS_STATE_FILE": str(store.path), "ALISMS_ENDPOINT": "embedded"}
+    added = run_cli("emulator", "template", "--add-digital", "Catalogue", "See our catalogue", env=env)
+    assert added.returncode == 0, added.stderr
+    digital = re.search(r"SMS_\d+", added.stdout)
+    assert digital is not None
+
+    listed = {t.template_code: (t.status, t.type) for t in account.templates.list_all()}
+    assert listed == {kept: ("Approved", "notification"), cancelled: ("Cancelled", "otp"),
+                      digital[0]: ("Approved", "7")}  # fmt: skip
+    got = account.templates.get(cancelled)
+    assert got is not None and got.status == "Cancelled"
+    path = tmp_path / "account.yaml"
+    exported = run_cli("export", "--output", path, env=env)
+    assert exported.returncode == 0, exported.stderr
+    drift = run_cli("drift", path, "--output", "json", env=env)
+    assert drift.returncode in (0, 2), drift.stderr
+    assert "Traceback" not in drift.stderr
+    assert json.loads(drift.stdout)["changes"] == []
+
+
+def test_the_template_admin_names_an_unknown_code(store: Store) -> None:
+    result = run_cli("emulator", "template", "--cancel", "SMS_000000000", env={"ALISMS_STATE_FILE": str(store.path)})
+    assert_clean_error(result, "no template SMS_000000000")

@@ -20,13 +20,14 @@ import httpx
 
 from pulumi_alisms.api.config import RetryPolicy
 from pulumi_alisms.api.retry_notices import RECORD_ATTRIBUTE, RetryNotice
-from pulumi_alisms.api.signing import Credentials, authorization
+from pulumi_alisms.api.signing import Credentials, authorization, canonical_query
 from pulumi_alisms.errors import AliSmsApiError, NotFoundError, ThrottledError
 
 log = logging.getLogger("pulumi_alisms.api")
 USER_AGENT = "pulumi-alisms/0.2"
 ParamValue = str | int | float | bool | list[Any] | dict[str, Any] | None
 MAX_ANSWER_BYTES = 16 * 1024 * 1024  # far above any real answer (a page of 100 registrations is about 100 KB)
+EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
 NotFoundTable = frozenset[tuple[str, int]]
 """How one API family's service says "no such object": the (``Code``, HTTP status) pairs of its answers."""
 Landed = Callable[[], dict[str, Any] | None]
@@ -102,8 +103,12 @@ class RpcClient:
         idempotent: bool,
         landed: Landed | None = None,
         not_found: NotFoundTable = frozenset(),
+        body: Mapping[str, ParamValue] | None = None,
     ) -> dict[str, Any]:
         """Run one operation, retrying what is safe to retry; returns the JSON answer.
+
+        ``params`` go in the query string; ``body`` holds the few parameters the official SDK sends as a form
+        body instead (SendBatchSms's JSON arrays).
 
         Throttling is always retried: the service refused the call before running it. Server errors and missing
         answers are retried for ``idempotent`` calls (reads, set-style writes, writes with a ClientToken). For
@@ -116,6 +121,7 @@ class RpcClient:
         for an answer in the family's ``not_found`` table, else :class:`AliSmsApiError`.
         """
         encoded = encode_params(params)
+        form = urlencode(encode_params(body or {})).encode()
         deadline = min(time.monotonic() + self.retry.max_total_seconds, _deadline.get())
         token = _deadline.set(deadline)
         try:
@@ -123,7 +129,7 @@ class RpcClient:
             while True:
                 attempt += 1
                 try:
-                    return self._call_once(version, action, encoded, deadline, not_found)
+                    return self._call_once(version, action, encoded, form, deadline, not_found)
                 except AliSmsApiError as error:
                     may_have_run = not (idempotent or error.throttled)
                     pause = self.retry.delay(attempt, self._rng)
@@ -146,25 +152,28 @@ class RpcClient:
             _deadline.reset(token)
 
     def _call_once(
-        self, version: str, action: str, params: dict[str, str], deadline: float, not_found: NotFoundTable
+        self, version: str, action: str, params: dict[str, str], form: bytes, deadline: float, not_found: NotFoundTable
     ) -> dict[str, Any]:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise self._out_of_time(action)
-        body = urlencode(params).encode()
+        # As the current official SDK sends RPC operations: the parameters in the query string, a body only for
+        # those it sends as a form, and every header but the user agent signed (all x-acs-* among them).
         headers = {
             "host": self._host,
             "x-acs-action": action,
             "x-acs-version": version,
             "x-acs-date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "x-acs-signature-nonce": uuid.uuid4().hex,
-            "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),
-            "content-type": "application/x-www-form-urlencoded",
+            "x-acs-content-sha256": hashlib.sha256(form).hexdigest() if form else EMPTY_BODY_SHA256,
             "accept": "application/json",
         }
-        headers["Authorization"] = authorization("POST", "/", {}, headers, body, self._credentials)
+        if form:
+            headers["content-type"] = "application/x-www-form-urlencoded"
+        headers["Authorization"] = authorization("POST", "/", params, headers, form, self._credentials)
         headers["user-agent"] = USER_AGENT
-        request = self._http.build_request("POST", self.endpoint + "/", content=body, headers=headers,
+        url = f"{self.endpoint}/?{canonical_query(params)}" if params else f"{self.endpoint}/"
+        request = self._http.build_request("POST", url, headers=headers, content=form,
                                            timeout=min(self._timeout, remaining))  # fmt: skip
         if self._in_process:
             reply = self._exchange(action, request, deadline)

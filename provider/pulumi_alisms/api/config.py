@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pulumi_alisms.api.cache import DEFAULT_MAX_AGE
+from pulumi_alisms.api.endpoints import DYSMSAPI_2017, PRODUCTS, alibaba_url, product_key
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.errors import ConfigurationError
 
 EMBEDDED = "embedded"
-ALIBABA = "alibaba"  # the real service, at the Dysmsapi endpoint of ``region_id``
+ALIBABA = "alibaba"  # the real service: each API product at its own host for ``region_id`` (api/endpoints.py)
 DEFAULT_STATE_FILE = ".alisms/account.db"
 DEFAULT_REGION = "ap-southeast-1"
 # The embedded emulator's development key pair (documented in the README).
@@ -90,10 +91,17 @@ class AccountSettings:
 
     @property
     def url(self) -> str:
-        """The endpoint URL (``alibaba`` means the real service in ``region_id``)."""
-        if self.endpoint == ALIBABA:
-            return f"https://dysmsapi.{self.region_id}.aliyuncs.com"
-        return self.endpoint
+        """The endpoint URL; for ``alibaba`` the Dysmsapi 2017-05-25 one (each product's: :meth:`url_for`)."""
+        return self.url_for(DYSMSAPI_2017[1])
+
+    def url_for(self, version: str) -> str:
+        """The URL the API version ``version`` is called at: its product's host in ``region_id`` for ``alibaba``,
+        the one URL given otherwise (an emulator or a proxy serves every product)."""
+        return alibaba_url(version, self.region_id) if self.endpoint == ALIBABA else self.endpoint
+
+    def urls(self) -> dict[str, str]:
+        """``Product/Version`` -> the URL this configuration calls, for every API product the project uses."""
+        return {product_key(version): self.url_for(version) for _, version in PRODUCTS}
 
     @property
     def embedded(self) -> bool:

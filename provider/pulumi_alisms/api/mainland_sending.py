@@ -82,11 +82,11 @@ class MainlandSendingApi:
         data = self._rpc.call(
             VERSION,
             "SendBatchSms",
-            {"PhoneNumberJson": [message.phone for message in messages],
-             "SignNameJson": [message.signature for message in messages], "TemplateCode": template_code,
-             "TemplateParamJson": [message.params or {} for message in messages] if with_values else None,
-             "OutId": out_id},
+            {"TemplateCode": template_code, "OutId": out_id},
             idempotent=False,
+            body={"PhoneNumberJson": [message.phone for message in messages],
+                  "SignNameJson": [message.signature for message in messages],
+                  "TemplateParamJson": [message.params or {} for message in messages] if with_values else None},
         )  # fmt: skip
         return str(data["BizId"])
 

@@ -23,8 +23,8 @@ from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.rules.templates import TEMPLATE_KINDS_BY_CODE, TEMPLATE_TYPE_CODES, TemplateKind
 
 VERSION = "2017-05-25"
-# The emulator's answer, and the one Alibaba's metadata documents for GetSmsTemplate.
-NOT_FOUND: NotFoundTable = frozenset({("isv.TEMPLATE_NOT_EXIST", 200), ("TemplateNotFound", 404)})
+# GetSmsTemplate's answer for a missing code, as Alibaba's metadata publishes it (the emulator answers the same).
+NOT_FOUND: NotFoundTable = frozenset({("TemplateNotFound", 404)})
 MAX_PAGE_SIZE = 50
 
 # GetSmsTemplate TemplateStatus / QuerySmsTemplateList AuditStatus (as the official SDK documents them,
@@ -64,6 +64,25 @@ class Template(TemplateSummary):
     signature: str | None = None  # RelatedSignName: the mainland signature the template is bound to
 
 
+class MainlandDetails(BaseModel):
+    """What CreateSmsTemplate/UpdateSmsTemplate take besides the template itself (Alibaba requires
+    ``related_sign_name`` for Chinese mainland types, and ``template_rule`` when the content has variables)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    related_sign_name: str | None = None
+    template_rule: dict[str, str] | None = None  # variable -> attribute, e.g. {"code": "numberCaptcha"}
+    apply_scene_content: str | None = None  # where the message is used (a URL or app name)
+    traffic_driving: str | None = None
+    more_data: list[str] | None = None  # URLs of supporting files
+
+    def params(self) -> dict[str, ParamValue]:
+        """The wire parameters (``None`` ones are not sent)."""
+        return {"RelatedSignName": self.related_sign_name, "TemplateRule": self.template_rule,
+                "ApplySceneContent": self.apply_scene_content, "TrafficDriving": self.traffic_driving,
+                "MoreData": self.more_data}  # fmt: skip
+
+
 class TemplatePage(BaseModel):
     """One page of QuerySmsTemplateList."""
 
@@ -90,11 +109,11 @@ class TemplatesApi:
         content: str,
         remark: str | None = None,
         intl_type: int | None = None,
-        signature: str | None = None,
+        details: MainlandDetails | None = None,
     ) -> str:
         """Submit a template for review (CreateSmsTemplate); returns its TemplateCode. Never duplicates.
 
-        ``signature`` binds the template to an approved mainland signature (RelatedSignName).
+        ``details.related_sign_name`` binds the template to an approved mainland signature (RelatedSignName).
         """
 
         def landed() -> dict[str, Any] | None:
@@ -103,7 +122,7 @@ class TemplatesApi:
             )  # fmt: skip
             return None if found is None else {"TemplateCode": found.template_code}
 
-        params = _submission(name, type, content, remark, intl_type, signature)
+        params = {**_submission(name, type, content, remark, intl_type), **(details or MainlandDetails()).params()}
         data = self._rpc.call(VERSION, "CreateSmsTemplate", params, idempotent=False, landed=landed)
         return str(data["TemplateCode"])
 
@@ -157,7 +176,7 @@ class TemplatesApi:
         content: str,
         remark: str | None = None,
         intl_type: int | None = None,
-        signature: str | None = None,
+        details: MainlandDetails | None = None,
     ) -> None:
         """Change a rejected template and resubmit it for review (UpdateSmsTemplate)."""
 
@@ -166,9 +185,11 @@ class TemplatesApi:
             if current is None or current.status == ReviewStatus.REJECTED:
                 return None
             same = (current.name, current.type, current.content, current.remark, current.intl_type, current.signature)
+            signature = (details or MainlandDetails()).related_sign_name
             return {} if same == (name, type, content, remark or None, intl_type, signature) else None
 
-        params = {"TemplateCode": code, **_submission(name, type, content, remark, intl_type, signature)}
+        params = {"TemplateCode": code, **_submission(name, type, content, remark, intl_type),
+                  **(details or MainlandDetails()).params()}  # fmt: skip
         self._rpc.call(VERSION, "UpdateSmsTemplate", params, idempotent=False, landed=landed, not_found=NOT_FOUND)
 
     @invalidates
@@ -213,7 +234,7 @@ class TemplatesApi:
 
 
 def _submission(
-    name: str, kind: TemplateKind, content: str, remark: str | None, intl_type: int | None, signature: str | None
+    name: str, kind: TemplateKind, content: str, remark: str | None, intl_type: int | None
 ) -> dict[str, ParamValue]:
     return {
         "TemplateName": name,
@@ -221,7 +242,6 @@ def _submission(
         "TemplateContent": content,
         "Remark": remark,
         "IntlType": intl_type,
-        "RelatedSignName": signature,
     }
 
 

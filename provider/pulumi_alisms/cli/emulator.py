@@ -79,6 +79,16 @@ def register(commands: Commands) -> None:
     carrier.add_argument("--account", metavar="KEY_ID", help="the AccessKeyId that owns it (default: alisms-dev)")
     carrier.set_defaults(handler=_register_carrier)
 
+    template = sub.add_parser("template", parents=[state], help="make template states only the console makes",
+                              description="Cancel a template review (TemplateStatus 10, AUDIT_SATE_CANCEL), or "
+                              "add an approved template of a kind the API cannot create (digital SMS, 7).")  # fmt: skip
+    template.add_argument("--account", metavar="KEY_ID", help="the AccessKeyId that owns it (default: alisms-dev)")
+    action = template.add_mutually_exclusive_group(required=True)
+    action.add_argument("--cancel", metavar="CODE", help="cancel the review of this template (SMS_...)")
+    action.add_argument("--add-digital", nargs=2, metavar=("NAME", "CONTENT"),
+                        help="add an approved digital-SMS template (type 7)")  # fmt: skip
+    template.set_defaults(handler=_template)
+
     advance = sub.add_parser("advance", parents=[state], help="move the emulator's clock forward",
                              description="Move the emulator's clock forward; print the new emulator time.")  # fmt: skip
     advance.add_argument("duration", metavar="DURATION", help="such as 31d, 6h, 90m, 45s or 1d12h")
@@ -244,6 +254,22 @@ def _register_carrier(args: argparse.Namespace) -> int:
         signature = mainland_admin.register_carrier(store, args.signature, account)
     carriers = ", ".join(f"{carrier.carrier} {carrier.status}" for carrier in signature.carriers)
     print(f"registered signature {signature.name} in account {account} with the carriers: {carriers}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from pulumi_alisms.emulator import admin
+    from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
+
+    account = args.account or DEV_ACCESS_KEY_ID
+    with _account_state(args, create=False) as store:
+        if args.cancel:
+            done = admin.cancel_template(store, args.cancel, account=account)
+            print(f"cancelled template {done.code} ({done.name}) in account {account}")
+        else:
+            name, content = args.add_digital
+            done = admin.add_console_template(store, name, content, account=account)
+            print(f"added digital-SMS template {done.code} ({done.name}) in account {account}")
     return 0
 
 

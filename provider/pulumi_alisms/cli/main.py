@@ -9,11 +9,11 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from pulumi_alisms.cli import CliError, Commands, emulator, gitops
+from pulumi_alisms.cli import CliError, Commands, emulator, endpoints, gitops
 from pulumi_alisms.errors import AliSmsError
 
 # Each group adds its subcommands; a subcommand sets ``handler(args) -> exit status`` as a default.
-COMMAND_GROUPS: tuple[Callable[[Commands], None], ...] = (gitops.register, emulator.register)
+COMMAND_GROUPS: tuple[Callable[[Commands], None], ...] = (gitops.register, emulator.register, endpoints.register)
 ERROR_EXIT = 1
 
 

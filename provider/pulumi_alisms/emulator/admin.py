@@ -1,4 +1,5 @@
-"""Administrative operations on an emulator account: the review desk, the clock, the outbox and call counters.
+"""Administrative operations on an emulator account: the review desk, the clock, the outbox and call counters,
+and the template states only the console makes (a cancelled review, a digital-SMS template).
 
 ``alisms emulator`` and tests use them on a :class:`Store` directly, not over the wire. A reviewer's
 decision is final for the object it names: the automatic review does not revisit it. Mainland qualifications
@@ -28,6 +29,7 @@ REGISTRATION = "registration"
 _KIND_NAMES: dict[str, str] = {REGISTRATION: sender_ids.KIND, templates.KIND: templates.KIND,
                                **{kind: kind for kind in mainland_admin.KINDS}}  # fmt: skip
 KINDS: tuple[str, ...] = tuple(_KIND_NAMES)
+DIGITAL_SMS_TYPE = 7  # OuterTemplateType of a digital (multimedia) SMS template, made in the console only
 _DURATION = re.compile(r"(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
 _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 
@@ -84,6 +86,25 @@ def reject(
     if not reason.strip():
         raise ValueError("a rejection needs a reason")
     return _decide(store, object_id, account, reason.strip(), kind)
+
+
+def cancel_template(store: Store, code: str, account: str = DEV_ACCESS_KEY_ID) -> Template:
+    """Cancel a template's review, as its owner can in the console (TemplateStatus 10, AUDIT_SATE_CANCEL)."""
+    with _operation(store, account) as ctx:
+        cancelled = TemplatesBackend(ctx).cancel(code)
+    if cancelled is None:
+        raise UnknownObjectError(code, account)
+    return cancelled
+
+
+def add_console_template(
+    store: Store, name: str, content: str, template_type: int = DIGITAL_SMS_TYPE, account: str = DEV_ACCESS_KEY_ID
+) -> Template:
+    """Put an approved template of a kind the API cannot create (default: digital SMS, type 7) in the account."""
+    if template_type in templates.TEMPLATE_KINDS_BY_CODE:
+        raise ValueError(f"type {template_type} can be created with CreateSmsTemplate; choose another (7: digital)")
+    with _operation(store, account) as ctx:
+        return TemplatesBackend(ctx).add_unmanaged(name, template_type, content)
 
 
 def _decide(store: Store, object_id: str, account: str, reason: str | None, kind: str | None) -> Decision:

@@ -2,8 +2,9 @@
 
 Creating a contact sends a verification code to its phone (SendVerificationNew); the contact stays
 ``verified: false`` until ``verification_code`` is set to that code and applied. Changing the phone
-or the email sends a new code. ``phone``, ``email`` and ``verification_code`` are secret outputs (personal data).
-Every input updates in place.
+or the email sends a new code. The service reports no verification state: ``verified`` turns true when the
+save with the code succeeds, and is kept in the state until the phone or email changes (docs/api.md).
+``phone``, ``email`` and ``verification_code`` are secret outputs (personal data). Every input updates in place.
 """
 
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ OUTPUT_FIELDS = ("contact_id", "verified")
 SECRET_OUTPUTS = ["phone", "email", "verification_code"]
 
 
-def _state(contact: Contact, verification_code: str | None) -> dict[str, Any]:
+def _state(contact: Contact, verification_code: str | None, verified: bool) -> dict[str, Any]:
     return {
         "name": contact.name,
         "phone": contact.phone,
@@ -39,7 +40,7 @@ def _state(contact: Contact, verification_code: str | None) -> dict[str, Any]:
         "alerts": sorted(contact.alerts),
         "verification_code": verification_code,
         "contact_id": str(contact.contact_id),
-        "verified": contact.verified,
+        "verified": verified,
     }
 
 
@@ -73,15 +74,17 @@ class AlertContactProvider(AccountProvider):
             if sorted(existing.alerts) != sorted(inputs["alerts"]):
                 api.save(contact_id=contact_id, name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
                          alerts=inputs["alerts"])  # fmt: skip
-        if existing is None or not existing.verified:
-            self._send_code(inputs)
-        return CreateResult(str(contact_id), self._fetch_state(contact_id, inputs.get("verification_code")))
+        # Whether an adopted contact was verified cannot be read: a fresh code makes sure it can be.
+        self._send_code(inputs)
+        return CreateResult(str(contact_id), self._fetch_state(contact_id, inputs.get("verification_code"), False))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         contact = self.account.contacts.lookup(int(id_))
         if contact is None:
             return ReadResult(None, {})
-        state = _state(contact, props.get("verification_code"))
+        # A phone or email changed in the console unverifies the contact; nothing else is readable about it.
+        same_target = (contact.phone, contact.email) == (props.get("phone"), props.get("email"))
+        state = _state(contact, props.get("verification_code"), bool(props.get("verified")) and same_target)
         return ReadResult(id_, state, {name: state[name] for name in INPUT_FIELDS})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -95,7 +98,8 @@ class AlertContactProvider(AccountProvider):
                  alerts=inputs["alerts"], verification_code=use_code)  # fmt: skip
         if reachable_changed:
             self._send_code(inputs)
-        return UpdateResult(self._fetch_state(int(id_), code))
+        verified = use_code is not None or (bool(olds.get("verified")) and not reachable_changed)
+        return UpdateResult(self._fetch_state(int(id_), code, verified))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self.account.contacts.delete(int(id_))
@@ -105,11 +109,11 @@ class AlertContactProvider(AccountProvider):
         progress(f"AlertContact {inputs['name']}: verification code sent to the phone; set verification_code "
                  "to it and run `pulumi up` again")  # fmt: skip
 
-    def _fetch_state(self, contact_id: int, verification_code: str | None) -> dict[str, Any]:
+    def _fetch_state(self, contact_id: int, verification_code: str | None, verified: bool) -> dict[str, Any]:
         contact = self.account.contacts.get(contact_id)
         if contact is None:
             raise ProviderError(f"alert contact {contact_id} cannot be read back")
-        return _state(contact, verification_code)
+        return _state(contact, verification_code, verified)
 
 
 @dataclass(kw_only=True)

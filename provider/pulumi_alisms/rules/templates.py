@@ -13,7 +13,7 @@ TEMPLATE_KINDS_BY_CODE: dict[int, str] = {code: kind for kind, code in TEMPLATE_
 
 MAX_CONTENT_LENGTH = 500
 MAX_NAME_LENGTH = 30
-MAX_REMARK_LENGTH = 100
+MAX_REMARK_LENGTH = 500  # CreateSmsTemplate Remark maxLength in Alibaba's metadata
 # IntlType of international templates, as the SDK models document it: 0 notification, 1 promotional, 2 OTP.
 INTL_TYPE_KINDS: dict[int, str] = {0: "notification", 1: "promotional", 2: "otp"}
 INTL_TYPES: tuple[int, ...] = tuple(INTL_TYPE_KINDS)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from pulumi_alisms.rules.limits import DEFAULT_FREQUENCY
 from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES
+from pulumi_alisms.rules.templates import TEMPLATE_TYPE_CODES
 from pulumi_alisms.spec.live import LiveAccount, sender_label
 from pulumi_alisms.spec.models import AccountSpec
 from pulumi_alisms.spec.references import NAME
@@ -62,7 +63,10 @@ def export_account(live: LiveAccount) -> Export:
             )
     if live.fraud is not None:
         data["fraud_protection"] = live.fraud.model_dump()
-    templates = [t for t in live.templates if t.template_code in live.template_details]
+    foreign = [t for t in live.templates if t.type not in TEMPLATE_TYPE_CODES]  # e.g. digital SMS, made in the console
+    notes.extend(f"template {t.template_code} ({t.name}) not exported: an account file cannot declare type {t.type}"
+                 for t in foreign)  # fmt: skip
+    templates = [t for t in live.templates if t.template_code in live.template_details and t not in foreign]
     template_keys = _keys((t.name, t.template_code) for t in templates)
     data["templates"] = {
         key: live.template_details[t.template_code].model_dump(

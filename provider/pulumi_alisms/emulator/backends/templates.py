@@ -23,7 +23,7 @@ from pulumi_alisms.emulator import clock
 from pulumi_alisms.emulator.backends._base import Backend, from_row, written
 from pulumi_alisms.emulator.backends.contacts import ContactsBackend
 from pulumi_alisms.emulator.backends.signatures import SignaturesBackend
-from pulumi_alisms.emulator.errors import business, invalid
+from pulumi_alisms.emulator.errors import ApiError, business, invalid, not_found
 from pulumi_alisms.rules.templates import (
     INTL_TYPE_KINDS,
     TEMPLATE_KINDS_BY_CODE,
@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS templates (
 INTERNATIONAL = 3
 CODE_PREFIX = "SMS_"
 KIND = "template"  # how notifications and the review desk name a template
+# The mainland signatures family, when this emulator has it (it owns whether a RelatedSignName exists).
 # Rule field (snake_case) -> the request parameter it comes from.
 _PARAMETER_OF_FIELD: dict[str, str] = {
     "name": "TemplateName", "type": "TemplateType", "content": "TemplateContent", "remark": "Remark",
@@ -55,6 +56,7 @@ class TemplateState(StrEnum):
     REVIEWING = "AUDITING"
     APPROVED = "AUDIT_STATE_PASS"
     REJECTED = "AUDIT_STATE_NOT_PASS"
+    CANCELLED = "AUDIT_SATE_CANCEL"  # sic: Alibaba's spelling (the SDK documents it so)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class TemplateFields:
     content: str
     remark: str | None
     related_sign_name: str | None = None  # the mainland signature to bind the template to
+    template_rule: dict[str, str] | None = None  # variable -> its attribute, as TemplateRule says
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,8 @@ class TemplatesBackend(Backend):
     """The account's templates: the only code that reads or writes the ``templates`` table."""
 
     def create(self, fields: TemplateFields) -> Template:
-        """Submit a new template for review (``isv.SMS_TEMPLATE_ILLEGAL`` if it breaks a rule)."""
-        _check(fields)
+        """Submit a new template for review (refused with Alibaba's published codes if it breaks a rule)."""
+        self._check(fields)
         code = self._new_code()
         self.ctx.db.execute(
             "INSERT INTO templates (account, code, name, type, intl_type, content, remark, status, order_id, "
@@ -136,22 +139,23 @@ class TemplatesBackend(Backend):
         return self._stored(code)
 
     def find(self, code: str) -> Template:
-        """One template after deciding the due reviews, or ``isv.TEMPLATE_NOT_EXIST``."""
+        """One template after deciding the due reviews, or HTTP 404 ``TemplateNotFound`` (Alibaba's code)."""
         template = self.get(code)
         if template is None:
-            raise business("isv.TEMPLATE_NOT_EXIST", f"The template {code} does not exist in this account.")
+            raise not_found("TemplateNotFound", f"The template {code} does not exist in this account.")
         return template
 
     def update(self, code: str, fields: TemplateFields) -> Template:
         """Change a rejected template and resubmit it for review."""
         template = self.find(code)
         if template.status != TemplateState.REJECTED:
-            state = "under review" if template.status == TemplateState.REVIEWING else "approved"
+            state = {TemplateState.REVIEWING: "under review", TemplateState.CANCELLED: "cancelled"}.get(
+                template.status, "approved")  # fmt: skip
             raise business(
                 "isv.SMS_TEMPLATE_STATUS_NOT_SUPPORT_UPDATE",
                 f"The template {code} is {state}; only templates that failed review can be modified.",
             )
-        _check(fields)
+        self._check(fields)
         self.ctx.db.execute(
             "UPDATE templates SET name = ?, type = ?, intl_type = ?, content = ?, remark = ?, status = ?, "
             "reject_info = NULL, reviewed_at = NULL, order_id = ?, decide_at = ? WHERE account = ? AND code = ?",
@@ -189,6 +193,42 @@ class TemplatesBackend(Backend):
         self._record_decision(template, reason, self.ctx.now)
         return written(self._stored(code))
 
+    def cancel(self, code: str) -> Template | None:
+        """An administrator cancels a template's review (Alibaba: TemplateStatus 10); ``None`` if unknown."""
+        if self._stored(code) is None:
+            return None
+        self.ctx.db.execute(
+            "UPDATE templates SET status = ?, decide_at = NULL, reviewed_at = ? WHERE account = ? AND code = ?",
+            (TemplateState.CANCELLED, self.ctx.now, self.ctx.account, code),
+        )
+        return written(self._stored(code))
+
+    def add_unmanaged(self, name: str, template_type: int, content: str) -> Template:
+        """Put a template of a kind the API cannot create (for example digital SMS, type 7) in the account,
+        approved, as the console would; its rules are not checked."""
+        code = self._new_code()
+        self.ctx.db.execute(
+            "INSERT INTO templates (account, code, name, type, content, status, order_id, created_at, reviewed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.ctx.account, code, name, template_type, content, TemplateState.APPROVED, _order_id(), self.ctx.now,
+             self.ctx.now),
+        )  # fmt: skip
+        return written(self._stored(code))
+
+    def _check(self, fields: TemplateFields) -> None:
+        """Refuse a submission that breaks a template rule, with the codes and statuses Alibaba publishes."""
+        problems = template_problems(name=fields.name, kind=TEMPLATE_KINDS_BY_CODE[fields.type], content=fields.content,
+                                     remark=fields.remark, intl_type=fields.intl_type)  # fmt: skip
+        for problem in problems:
+            if problem.field == "name" and not fields.name.strip():
+                raise ApiError("MissingTemplateName", "The template name is empty.", 404)
+            if problem.field == "content":
+                raise ApiError("InvalidTemplateContent.Format", f"The template content is invalid: {problem.message}")
+            raise invalid(_PARAMETER_OF_FIELD.get(problem.field, problem.field), problem.message)
+        if fields.template_rule is not None and set(fields.template_rule) != set(template_variables(fields.content)):
+            raise ApiError("InvalidTemplateRule", "TemplateRule must name exactly the variables of the content "
+                           f"({', '.join(template_variables(fields.content)) or 'none'}).")  # fmt: skip
+
     def _settle(self) -> None:
         """Decide every template of the account whose review is due, at its due time."""
         due = self.ctx.db.execute(
@@ -225,17 +265,6 @@ class TemplatesBackend(Backend):
 
     def _decision_due(self) -> float:
         return clock.step_done_at(self.ctx.now, "template_review", self.ctx.speed)
-
-
-def _check(fields: TemplateFields) -> None:
-    """``isv.SMS_TEMPLATE_ILLEGAL`` naming each parameter that breaks a template rule."""
-    kind = TEMPLATE_KINDS_BY_CODE[fields.type]
-    problems = template_problems(
-        name=fields.name, kind=kind, content=fields.content, remark=fields.remark, intl_type=fields.intl_type
-    )
-    if problems:
-        detail = "; ".join(f"{_PARAMETER_OF_FIELD.get(p.field, p.field)}: {p.message}" for p in problems)
-        raise business("isv.SMS_TEMPLATE_ILLEGAL", f"The template is invalid: {detail}")
 
 
 def _order_id() -> str:

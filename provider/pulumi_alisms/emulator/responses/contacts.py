@@ -7,9 +7,9 @@ is absent; with ``Id`` it updates that contact, and a parameter left out keeps i
 Verification: SendVerificationNew (``BizType=CONTACT``, ``VerifyType`` ``SMS`` or ``EMAIL``) sends a
 6-digit code to every contact of the account with that phone number or email address (the message lands
 in the outbox). Saving the contact with ``Id`` and the latest code within 15 minutes marks it verified;
-a code is good for one use. Changing a contact's phone or email makes it unverified again. The SDK's list
-model has no verification field: QueryContactsListNew adds ``Verified`` (boolean) to each entry, which the
-SDK ignores.
+a code is good for one use. Changing a contact's phone or email makes it unverified again. The account keeps
+the verification, but no answer reports it: QueryContactsListNew carries only the fields of the SDK's list
+model, which has none (a client knows a contact is verified from its successful save with the code).
 """
 
 from typing import Any
@@ -55,7 +55,6 @@ def query_contacts_list(ctx: Context) -> dict[str, Any]:
             "Phone": contact.phone,
             "Email": contact.email,
             **{param: int(getattr(contact, alert)) for param, alert in _FLAG_ALERTS.items()},
-            "Verified": contact.verified,
         }
         for contact in ContactsBackend(ctx).contacts()
     ]
