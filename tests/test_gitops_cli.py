@@ -607,10 +607,10 @@ def test_plan_and_drift_against_a_new_embedded_account_compare_with_an_empty_one
 def test_a_template_name_defaults_to_its_key(tmp_path: Path) -> None:
     account = tmp_path / "account.yaml"
     account.write_text("version: 1\ntemplates:\n  login-code: {type: otp, content: 'Code ${code}', remark: '" +
-                       "x" * 101 + "'}\n")  # fmt: skip
+                       "x" * 501 + "'}\n")  # fmt: skip
 
     result = run_cli("validate", account)
 
     assert result.returncode == 1
     (problem,) = result.stdout.splitlines()  # the rule's problem, and no "name: required field is missing"
-    assert "templates.login-code.remark: at most 100 characters" in problem
+    assert "templates.login-code.remark: at most 500 characters" in problem

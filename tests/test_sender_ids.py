@@ -308,10 +308,8 @@ def test_documents_over_10_mb_are_refused_by_the_service(account: AccountClient)
         account.rpc.call(
             "2017-06-20",
             "UploadSenderIdDocuments",
-            {
-                "RegistrationId": registration_id,
-                "Documents": [{"Type": "BusinessLicense", "FileName": "license.pdf", "ContentBase64": oversized}],
-            },
+            {"RegistrationId": registration_id},
+            body={"Documents": [{"Type": "BusinessLicense", "FileName": "license.pdf", "ContentBase64": oversized}]},
             idempotent=False,
         )
     assert refused.value.code == "InvalidParameter.Documents"

@@ -293,7 +293,7 @@ def test_an_account_with_cancelled_and_digital_templates_lists_exports_and_drift
     got = account.templates.get(cancelled)
     assert got is not None and got.status == "Cancelled"
     path = tmp_path / "account.yaml"
-    exported = run_cli("export", "--output", path, env=env)
+    exported = run_cli("export", "--file", path, env=env)
     assert exported.returncode == 0, exported.stderr
     drift = run_cli("drift", path, "--output", "json", env=env)
     assert drift.returncode in (0, 2), drift.stderr

@@ -178,8 +178,9 @@ class SenderIdsApi:
     def upload_documents(self, registration_id: str, documents: Sequence[DocumentUpload]) -> RegistrationAck:
         """Upload the documents of a DocumentsRendered registration from local files (UploadSenderIdDocuments)."""
         payload = [_encode_document(document) for document in documents]
-        data = self._rpc.call(VERSION, "UploadSenderIdDocuments", {"RegistrationId": registration_id,
-                              "Documents": payload}, idempotent=False, not_found=NOT_FOUND)  # fmt: skip
+        # Documents (base64, up to 10 MB each) go in a form body: no gateway takes such a URL.
+        data = self._rpc.call(VERSION, "UploadSenderIdDocuments", {"RegistrationId": registration_id},
+                              body={"Documents": payload}, idempotent=False, not_found=NOT_FOUND)  # fmt: skip
         return _ack(data)
 
     @invalidates
