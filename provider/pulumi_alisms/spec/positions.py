@@ -74,7 +74,7 @@ class Document:
 
 def _path_prefixes(path: str) -> list[str]:
     """``a.b[0].c`` -> ``a``, ``a.b``, ``a.b[0]``, ``a.b[0].c``."""
-    return [path[:match.start()] for match in _PART_BOUNDARY.finditer(path)] + [path]
+    return [path[: match.start()] for match in _PART_BOUNDARY.finditer(path)] + [path]
 
 
 def spec_error(problems: list[SpecProblem]) -> SpecError:
