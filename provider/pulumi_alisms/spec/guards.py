@@ -78,12 +78,12 @@ class Composer:
         self.constructor = yaml.constructor.SafeConstructor()
         self.stack: list[_Frame] = []
 
-    def compose(self, text: str, loader: type[Any]) -> Document:
-        """Read ``text``; raises ``yaml.YAMLError`` from the fast loader, :class:`SpecError` otherwise."""
+    def compose(self, text: str) -> Document:
+        """Read ``text`` in one pass; raises :class:`SpecError` at the first syntax error."""
         document = self.document
         documents = 0
         try:
-            for event in yaml.parse(text, Loader=loader):
+            for event in yaml.parse(text, Loader=FAST_LOADER):
                 position = _mark_position(event.start_mark)
                 if isinstance(event, yaml.DocumentStartEvent):
                     documents += 1
@@ -98,12 +98,8 @@ class Composer:
                 elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                     self.stack.pop()
         except yaml.MarkedYAMLError as error:
-            if loader is not yaml.SafeLoader:
-                raise
-            raise document.fatal(_mark_position(error.problem_mark), _syntax_message(error)) from None
+            raise document.fatal(_mark_position(error.problem_mark), _syntax_message(error, text)) from None
         except yaml.reader.ReaderError as error:
-            if loader is not yaml.SafeLoader:
-                raise
             line = text.count("\n", 0, error.position) + 1
             column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
             message = f"the character U+{error.character:04X} is not allowed in YAML text"
@@ -196,13 +192,19 @@ def _mark_position(mark: Any) -> Position:
     return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
 
 
+def _character_at(text: str, mark: Any) -> str:
+    """The character at a mark (libyaml's marks count characters, as PyYAML's do)."""
+    index = mark.index if mark is not None else -1
+    return text[index] if 0 <= index < len(text) else ""
+
+
 def _short_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
     problem = error.problem or "invalid YAML"
-    if "\\t" in problem or "tab character" in problem:
+    if "\\t" in problem or "tab character" in problem or _character_at(text, error.problem_mark) == "\t":
         return "YAML syntax error: a tab character; indent with spaces"
     message = f"YAML syntax error: {problem}"
     if error.context and error.context_mark:

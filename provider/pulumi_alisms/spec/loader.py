@@ -10,12 +10,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from pulumi_alisms.inputs.sender_id import SenderIdEntry
 from pulumi_alisms.kinds import KINDS
-from pulumi_alisms.spec.guards import DICT_SOURCE, FAST_LOADER, Composer, plain_copy, read_text
+from pulumi_alisms.spec.guards import DICT_SOURCE, Composer, plain_copy, read_text
 from pulumi_alisms.spec.messages import report_validation_error
 from pulumi_alisms.spec.models import AccountSpec
 from pulumi_alisms.spec.positions import Document, KeyPath, field_path, spec_error
@@ -33,11 +32,7 @@ def load_account(source: str | os.PathLike[str] | Mapping[str, Any]) -> AccountS
         return _validate(Document(DICT_SOURCE, "", plain_copy(source)))
     file = os.fspath(source)
     text = read_text(Document(file, ""))
-    try:
-        return _validate(Composer(Document(file, os.path.dirname(file))).compose(text, FAST_LOADER))
-    except yaml.YAMLError:
-        # libyaml's messages differ from PyYAML's; re-read with the pure-Python parser for the documented ones.
-        return _validate(Composer(Document(file, os.path.dirname(file))).compose(text, yaml.SafeLoader))
+    return _validate(Composer(Document(file, os.path.dirname(file))).compose(text))
 
 
 def _validate(document: Document) -> AccountSpec:
@@ -58,7 +53,7 @@ def _validate(document: Document) -> AccountSpec:
     if isinstance(data, dict):
         _check_names(document, data)
         _check_entries(document, data, broken)
-    problems = document.problems[:read] + [p for p in document.problems[read:] if not document.covered(p)]
+    problems = document.problems[:read] + document.covered(document.problems[read:])
     if problems or spec is None:
         raise spec_error(problems)
     return spec
@@ -84,8 +79,11 @@ def _check_names(document: Document, data: dict[Any, Any]) -> None:
 def _check_entries(document: Document, data: dict[Any, Any], broken: list[KeyPath]) -> None:
     """Run the domain rules of every entry that has the right shape (a broken entry has its problems already)."""
 
-    def clean(path: KeyPath) -> bool:
-        return not any(bad[: len(path)] == path or path[: len(bad)] == bad for bad in broken)
+    bad = set(broken)
+    inside_bad = {path[:end] for path in broken for end in range(len(path) + 1)}
+
+    def clean(path: KeyPath) -> bool:  # neither inside nor around a broken value; sets keep this linear
+        return path not in inside_bad and not any(path[:end] in bad for end in range(len(path)))
 
     registrations: dict[tuple[str, str], Any] = {}
     for kind in KINDS:

@@ -11,6 +11,7 @@ ROOT = "(root)"
 KeyPath = tuple[Any, ...]  # mapping keys and list indexes, e.g. ("sender_ids", "acme", "documents", 0)
 Position = tuple[int, int]  # 1-based line and column; (0, 0) when unknown
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PART_BOUNDARY = re.compile(r"(?<=.)[.\[]")
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,14 @@ class Document:
             position = self._nearest(path)
         self.problems.append(SpecProblem(self.file, *position, format_path(path), message))
 
-    def covered(self, problem: SpecProblem) -> bool:
-        """Whether ``problem`` concerns a value already reported as unreadable (it would only repeat that)."""
-        return any(problem.path == name or problem.path.startswith((f"{name}.", f"{name}["))
-                   for name in map(format_path, self.unreadable))  # fmt: skip
+    def covered(self, problems: list[SpecProblem]) -> list[SpecProblem]:
+        """``problems`` less those about a value already reported as unreadable (they would only repeat that).
+
+        Linear: each problem's path is looked up by its prefixes in a set, not compared with every value.
+        """
+        unreadable = {format_path(path) for path in self.unreadable}
+        return [problem for problem in problems
+                if not any(prefix in unreadable for prefix in _path_prefixes(problem.path))]  # fmt: skip
 
     def fatal(self, position: Position, message: str) -> SpecError:
         """The error that stops reading: ``message`` concerns the whole file."""
@@ -65,6 +70,11 @@ class Document:
             if path[:end] in self.where:
                 return self.where[path[:end]]
         return (0, 0)
+
+
+def _path_prefixes(path: str) -> list[str]:
+    """``a.b[0].c`` -> ``a``, ``a.b``, ``a.b[0]``, ``a.b[0].c``."""
+    return [path[: match.start()] for match in _PART_BOUNDARY.finditer(path)] + [path]
 
 
 def spec_error(problems: list[SpecProblem]) -> SpecError:
