@@ -69,6 +69,9 @@ class RegistrationAck(BaseModel):
 
     registration_id: str
     status: RegistrationStatus
+    replayed: bool = False
+    """Submit only: the ClientToken had been used already, so this call created nothing (another run, or an
+    earlier attempt whose answer was lost, created the registration)."""
 
 
 class RegistrationPage(BaseModel):
@@ -126,7 +129,8 @@ class SenderIdsApi:
             "SampleTemplates": list(sample_templates),
             "ClientToken": client_token or str(uuid.uuid4()),
         }
-        return _ack(self._rpc.call(VERSION, "SubmitSenderIdRegistration", params, idempotent=True))
+        data = self._rpc.call(VERSION, "SubmitSenderIdRegistration", params, idempotent=True)
+        return _ack(data).model_copy(update={"replayed": bool(data.get("Replayed"))})
 
     def get(self, registration_id: str) -> Registration | None:
         """One registration (GetSenderIdRegistration), or ``None`` when it does not exist."""

@@ -12,6 +12,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, overload
 
 import pulumi
@@ -19,7 +20,7 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_alisms.api.sender_ids import DocumentUpload, Registration
-from pulumi_alisms.errors import ProviderError
+from pulumi_alisms.errors import AliSmsApiError, ProviderError
 from pulumi_alisms.inputs.diff import changed_fields
 from pulumi_alisms.inputs.sender_id import (
     AMENDABLE_FIELDS,
@@ -46,12 +47,20 @@ from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, Registrat
 OUTPUT_FIELDS = ("registration_id", "status", "status_reason", "approved", "submitted_at", "reviewed_at",
                  "documents_due_at", "uploaded_documents")  # fmt: skip
 MAX_POLL_INTERVAL = 30.0
+UPLOAD_REFUSED_IN_STATUS = "isv.SENDER_ID_STATUS_NOT_SUPPORT_UPLOAD"
 
 
 def client_token(inputs: dict[str, Any]) -> str:
     """The idempotency token of a submission: the same inputs never register twice, even after a crash."""
     identity = {name: inputs.get(name) for name in ("country", *AMENDABLE_FIELDS)}
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _has_documents(registration: Registration, uploads: list[DocumentUpload]) -> bool:
+    """Whether the registration holds exactly these documents (types and contents)."""
+    held = sorted((document.type, document.sha256) for document in registration.documents)
+    wanted = ((upload.type, hashlib.sha256(Path(upload.path).read_bytes()).hexdigest()) for upload in uploads)
+    return held == sorted(wanted)
 
 
 def _outputs(registration: Registration) -> dict[str, Any]:
@@ -102,7 +111,10 @@ class SenderIdProvider(AccountProvider):
         try:
             registration = self._advance(self._fetch(ack.registration_id), inputs)
         except Exception:
-            api.delete(ack.registration_id)  # never leave a remote object behind a failed create
+            # Never leave behind a remote object this create made; but a replayed submission is another run's
+            # (or an earlier attempt's) registration, which that run may be following: leave it.
+            if not ack.replayed:
+                api.delete(ack.registration_id)
             raise
         return CreateResult(registration.registration_id, {**inputs, **_outputs(registration)})
 
@@ -175,7 +187,13 @@ class SenderIdProvider(AccountProvider):
             return registration
         progress(f"SenderId {inputs['country']}/{inputs['sender_id']}: uploading {len(documents)} document(s)")
         uploads = [DocumentUpload(type=document["type"], path=document["path"]) for document in documents]
-        self.account.sender_ids.upload_documents(registration.registration_id, uploads)
+        try:
+            self.account.sender_ids.upload_documents(registration.registration_id, uploads)
+        except AliSmsApiError as error:
+            current = self._fetch(registration.registration_id)
+            if error.code != UPLOAD_REFUSED_IN_STATUS or not _has_documents(current, uploads):
+                raise
+            return current  # another run uploaded the same documents first: the upload is done
         return self._fetch(registration.registration_id)
 
     def _fetch(self, id_: str) -> Registration:

@@ -105,8 +105,10 @@ class Registration:
 class SenderIdsBackend(Backend):
     """The account's SenderID registrations: the only code that reads or writes the ``registrations`` table."""
 
-    def submit(self, country: str, fields: Amendment, client_token: str | None) -> Registration:
-        """Register a SenderID for a country; a repeated ``client_token`` returns the registration it created."""
+    def submit(self, country: str, fields: Amendment, client_token: str | None) -> tuple[Registration, bool]:
+        """Register a SenderID for a country; a repeated ``client_token`` returns the registration it created.
+
+        Also says whether the call was such a replay (``True``: this call created nothing)."""
         self._settle()
         columns = {"country": country, "website": None, "business_info": "{}", **fields.columns()}
         if client_token is not None:
@@ -120,7 +122,7 @@ class SenderIdsBackend(Backend):
                         f"The ClientToken {client_token!r} was already used for registration {row['id']} with "
                         "different parameters; use a new ClientToken for a new registration.",
                     )
-                return _registration(row)
+                return _registration(row), True
         self._refuse_duplicate(country, columns["sender_id"], exclude=None)
         registration_id = ID_PREFIX + secrets.token_hex(6)
         self.ctx.db.execute(
@@ -131,7 +133,7 @@ class SenderIdsBackend(Backend):
              columns["website"], columns["use_case"], columns["business_info"], columns["samples"],
              RegistrationStatus.SUBMITTED, client_token, self.ctx.now, self.ctx.now, self.ctx.now),
         )  # fmt: skip
-        return written(self._stored(registration_id))
+        return written(self._stored(registration_id)), False
 
     def get(self, registration_id: str) -> Registration:
         """One registration, or ``InvalidRegistrationId.NotFound``."""

@@ -39,12 +39,13 @@ MAX_FILE_NAME_LENGTH = 255
 
 
 def submit_registration(ctx: Context) -> dict[str, Any]:
-    """Register a SenderID for one country; a repeated ClientToken returns the registration it created."""
+    """Register a SenderID for one country; a repeated ClientToken returns the registration it created
+    (``Replayed`` says which)."""
     country = _country(ctx.params)
     fields = _amendment(ctx.params, submit=True)
     token = ctx.params.text("ClientToken", required=False, max_length=MAX_CLIENT_TOKEN_LENGTH) or None
-    registration = SenderIdsBackend(ctx).submit(country, fields, token)
-    return {"RegistrationId": registration.id, "Status": registration.status}
+    registration, replayed = SenderIdsBackend(ctx).submit(country, fields, token)
+    return {"RegistrationId": registration.id, "Status": registration.status, "Replayed": replayed}
 
 
 def get_registration(ctx: Context) -> dict[str, Any]:
