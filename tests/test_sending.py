@@ -268,6 +268,7 @@ def test_send_with_template_fills_variables(account: AccountClient, store: Store
 
 def test_send_with_template_needs_an_approved_template(account: AccountClient, store: Store) -> None:
     store.set_setting("review_speed", "realistic")
+    advance_to_hour(store, 12)  # a promotional template: outside the quiet hours, whatever the wall clock says
     code = account.templates.create("notice", "international", "Your parcel has shipped.", intl_type=1)
     assert refused(account.sending.send_with_template, UK, "Acme", code, {}).code == "isv.SMS_TEMPLATE_ILLEGAL"
     admin.approve(store, code)
