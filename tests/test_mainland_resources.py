@@ -40,3 +40,22 @@ def test_check_refuses_generic_names_and_missing_companion_ids(host: ProviderHos
     signatures = ResourceDriver(host, "Signature", SignatureProvider())
     _, failures = signatures.check("bad", {"name": "test", "source": "trademark", "qualification_id": 1})
     assert {prop for prop, _ in failures} == {"name", "trademark_id"}
+
+
+def test_a_rejected_signature_is_resubmitted_after_a_fix(
+    host: ProviderHost, live: AccountClient, module_store: Store
+) -> None:
+    module_store.set_setting("review_speed", "realistic")
+    qualification_id = submit_qualification(live, module_store, name="第二资质")
+    admin.approve(module_store, str(qualification_id))
+    signatures = ResourceDriver(host, "Signature", SignatureProvider())
+    inputs = {"name": "示例", "source": "company", "qualification_id": qualification_id}
+    id_, state = signatures.up("second", inputs)
+    admin.reject(module_store, id_, "Unclear use")
+    _, rejected, _ = signatures.read("second", id_, state)
+    assert (rejected["status"], rejected["status_reason"]) == ("Rejected", "Unclear use")
+
+    fixed = {**inputs, "remark": "The short name of our company, on our login codes"}
+    assert signatures.diff("second", id_, rejected, fixed).replaces == []
+    resubmitted = signatures.update("second", id_, rejected, fixed)
+    assert resubmitted["status"] == "UnderReview"
