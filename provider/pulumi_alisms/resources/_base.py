@@ -4,6 +4,7 @@ errors a person can read, and the two constructor forms of every resource."""
 import functools
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
@@ -22,6 +23,7 @@ from pulumi_alisms.inputs.diff import Diff
 from pulumi_alisms.resources import _sdk_workarounds  # noqa: F401  (installed on import)
 from pulumi_alisms.rules import Problem
 
+T = TypeVar("T")
 PROVIDER_KEY = "__provider"
 CONFIG_KEYS = ("alisms:endpoint", "alisms:stateFile", "alisms:accessKeyId", "alisms:accessKeySecret", "alisms:regionId")
 
@@ -141,6 +143,41 @@ def diff_result(diff: Diff) -> DiffResult:
 def progress(message: str) -> None:
     """A progress line on stderr, which the Pulumi engine shows for the provider."""
     print(message, file=sys.stderr, flush=True)
+
+
+MAX_POLL_INTERVAL = 30.0
+
+
+def poll_until(
+    label: str,
+    current: T,
+    fetch: Callable[[], T],
+    *,
+    done: Callable[[T], bool],
+    failure: Callable[[T], str | None],
+    status: Callable[[T], str],
+    goal: str,
+    timeout: int,
+) -> T:
+    """Poll ``fetch`` with doubling intervals (at most 30 s) until ``done``; a :class:`ProviderError` as soon as
+    ``failure`` says why the object cannot get there (a rejection), or once ``timeout`` seconds have passed."""
+    started = time.monotonic()
+    deadline = started + timeout
+    interval = 1.0
+    while True:
+        if done(current):
+            progress(f"{label}: {goal} after {time.monotonic() - started:.0f}s")
+            return current
+        why = failure(current)
+        if why is not None:
+            raise ProviderError(f"{label} {why}")
+        if time.monotonic() >= deadline:
+            raise ProviderError(f"{label} is still {status(current)} after wait_timeout={timeout}s; "
+                                "raise wait_timeout or use wait_for: none and refresh later")  # fmt: skip
+        progress(f"{label}: {status(current)}, waited {time.monotonic() - started:.0f}s for {goal}")
+        time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+        interval = min(interval * 2, MAX_POLL_INTERVAL)
+        current = fetch()
 
 
 # The provider methods the engine calls, and the word for what each does.

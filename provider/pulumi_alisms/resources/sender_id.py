@@ -10,7 +10,6 @@ the registration's other fields amend it while it is not approved and replace it
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -36,6 +35,7 @@ from pulumi_alisms.resources._base import (
     checked,
     constructor_args,
     diff_result,
+    poll_until,
     progress,
     register_outputs,
     typed_inputs,
@@ -46,7 +46,6 @@ from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, Registrat
 
 OUTPUT_FIELDS = ("registration_id", "status", "status_reason", "approved", "submitted_at", "reviewed_at",
                  "documents_due_at", "uploaded_documents")  # fmt: skip
-MAX_POLL_INTERVAL = 30.0
 UPLOAD_REFUSED_IN_STATUS = "isv.SENDER_ID_STATUS_NOT_SUPPORT_UPLOAD"
 
 
@@ -161,25 +160,21 @@ class SenderIdProvider(AccountProvider):
         registration = self._upload_if_asked(registration, inputs)
         if inputs.get("wait_for") != "approved":
             return registration
-        deadline = time.monotonic() + int(inputs.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT)
-        started = time.monotonic()
-        interval = 1.0
         label = f"SenderId {inputs['country']}/{inputs['sender_id']} ({registration.registration_id})"
-        while True:
-            if registration.status == RegistrationStatus.APPROVED:
-                progress(f"{label}: Approved after {time.monotonic() - started:.0f}s")
-                return registration
-            if registration.status in CLOSED_REGISTRATION_STATUSES:
-                raise ProviderError(f"{label} was {registration.status}: {registration.status_reason or 'no reason'}")
-            if time.monotonic() >= deadline:
-                raise ProviderError(
-                    f"{label} is still {registration.status} after wait_timeout={inputs.get('wait_timeout')}s; "
-                    "raise wait_timeout or use wait_for: none and refresh later"
-                )
-            progress(f"{label}: {registration.status}, waited {time.monotonic() - started:.0f}s")
-            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
-            interval = min(interval * 2, MAX_POLL_INTERVAL)
-            registration = self._upload_if_asked(self._fetch(registration.registration_id), inputs)
+        return poll_until(
+            label,
+            registration,
+            lambda: self._upload_if_asked(self._fetch(registration.registration_id), inputs),
+            done=lambda current: current.status == RegistrationStatus.APPROVED,
+            failure=lambda current: (
+                f"was {current.status}: {current.status_reason or 'no reason'}"
+                if current.status in CLOSED_REGISTRATION_STATUSES
+                else None
+            ),
+            status=lambda current: str(current.status),
+            goal="Approved",
+            timeout=int(inputs.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT),
+        )
 
     def _upload_if_asked(self, registration: Registration, inputs: dict[str, Any]) -> Registration:
         documents = inputs.get("documents") or []

@@ -5,7 +5,6 @@ sends fail with ``PORT_NOT_REGISTERED``). ``wait_for`` waits for ``approved`` or
 fails fast on a rejection. Diff rules: ``pulumi_alisms.inputs.signature``.
 """
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from pulumi_alisms.resources._base import (
     args_to_props,
     checked,
     diff_result,
+    poll_until,
     progress,
     register_outputs,
     typed_inputs,
@@ -38,7 +38,6 @@ from pulumi_alisms.rules.signatures import SignatureSource, SignatureType
 from pulumi_alisms.rules.statuses import ReviewStatus
 
 OUTPUT_FIELDS = ("status", "status_reason", "approved", "registered", "carrier_registration")
-MAX_POLL_INTERVAL = 30.0
 _LOCAL_DEFAULTS: dict[str, Any] = {"wait_for": "none", "wait_timeout": DEFAULT_WAIT_TIMEOUT,
                                    "deletion_protection": True}  # fmt: skip
 
@@ -112,22 +111,22 @@ class SignatureProvider(AccountProvider):
     def _wait(self, signature: LiveSignature, inputs: dict[str, Any]) -> LiveSignature:
         """Wait with backoff for ``wait_for`` (``approved`` or ``registered``); fail fast on a rejection."""
         wait_for = inputs.get("wait_for") or "none"
-        deadline = time.monotonic() + int(inputs.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT)
-        interval = 1.0
-        label = f"Signature {signature.name!r}"
-        while wait_for != "none":
-            if signature.approved and (wait_for == "approved" or signature.registered):
-                return signature
-            if signature.status in (ReviewStatus.REJECTED, ReviewStatus.CANCELLED):
-                raise ProviderError(f"{label} was {signature.status}: {signature.status_reason or 'no reason'}")
-            if time.monotonic() >= deadline:
-                raise ProviderError(f"{label} is not {wait_for} after wait_timeout={inputs.get('wait_timeout')}s; "
-                                    "raise wait_timeout or use wait_for: none and refresh later")  # fmt: skip
-            progress(f"{label}: {signature.status}, registered={signature.registered}; waiting for {wait_for}")
-            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
-            interval = min(interval * 2, MAX_POLL_INTERVAL)
-            signature = self._fetch(signature.name)
-        return signature
+        if wait_for == "none":
+            return signature
+        return poll_until(
+            f"Signature {signature.name!r}",
+            signature,
+            lambda: self._fetch(signature.name),
+            done=lambda current: current.approved and (wait_for == "approved" or current.registered),
+            failure=lambda current: (
+                f"was {current.status}: {current.status_reason or 'no reason'}"
+                if current.status in (ReviewStatus.REJECTED, ReviewStatus.CANCELLED)
+                else None
+            ),
+            status=lambda current: f"{current.status} (registered: {current.registered})",
+            goal=wait_for,
+            timeout=int(inputs.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT),
+        )
 
     def _fetch(self, name: str) -> LiveSignature:
         signature = self.account.signatures.get(name)
