@@ -5,6 +5,7 @@ directly for the detailed rules. Out-of-band changes are made with the official 
 """
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -530,7 +531,9 @@ def test_errors_exit_1(env: dict[str, str], tmp_path: Path) -> None:
     assert run_cli("plan", env=env).returncode == 1  # usage error: no FILE
 
 
-def test_a_large_account_costs_a_few_list_calls(account: AccountClient, store: Store, tmp_path: Path) -> None:
+def test_a_large_account_costs_a_few_list_calls(
+    account: AccountClient, store: Store, emulator: EmulatorServer, tmp_path: Path
+) -> None:
     for number in range(250):
         account.sender_ids.submit(
             country="MY", sender_id=f"ACME{number}", company_name="Acme", use_case="otp", sample_templates=[SAMPLE]
@@ -538,7 +541,8 @@ def test_a_large_account_costs_a_few_list_calls(account: AccountClient, store: S
     path = tmp_path / "account.yaml"
     path.write_text("version: 1\n")
     admin.reset_stats(store)
-    result = run_cli("plan", path, "--state-file", store.path, env={"ALISMS_ENDPOINT": "embedded"})
+    # Counted by a standalone emulator: the embedded account of `plan` is read-only and counts in memory.
+    result = run_cli("plan", path, "--endpoint", emulator.url, env=CREDENTIALS)
     assert result.returncode == 2
     assert "read 100 sender IDs..." in result.stderr and "read 200 sender IDs..." in result.stderr
     assert result.stdout.splitlines()[-1] == "0 to create, 0 to update, 0 to replace, 250 to delete."
@@ -614,3 +618,35 @@ def test_a_template_name_defaults_to_its_key(tmp_path: Path) -> None:
     assert result.returncode == 1
     (problem,) = result.stdout.splitlines()  # the rule's problem, and no "name: required field is missing"
     assert "templates.login-code.remark: at most 500 characters" in problem
+
+
+def test_plan_drift_and_export_never_write_the_state_file(tmp_path: Path) -> None:
+    store = Store(tmp_path / "account.db")
+    store.set_setting("review_speed", "instant")
+    account = tmp_path / "account.yaml"
+    account.write_text("version: 1\n")
+    env = {"ALISMS_STATE_FILE": str(tmp_path / "account.db")}
+    files = sorted(tmp_path.glob("account.db*"))
+    before = {path.name: path.read_bytes() for path in files if not path.name.endswith("-shm")}
+
+    for command in (("plan", account), ("drift", account), ("export",)):
+        result = run_cli(*command, env=env)
+        assert result.returncode in (0, 2), result.stderr
+
+    after = {path.name: path.read_bytes() for path in files if not path.name.endswith("-shm")}
+    assert after == before  # no nonce, counter or table was written
+
+
+def test_plan_refuses_a_state_file_that_is_not_an_emulator_account(tmp_path: Path) -> None:
+    foreign = tmp_path / "other.db"
+    with sqlite3.connect(foreign) as db:
+        db.execute("CREATE TABLE invoices (id INTEGER)")
+    content = foreign.read_bytes()
+    account = tmp_path / "account.yaml"
+    account.write_text("version: 1\n")
+
+    result = run_cli("plan", account, "--state-file", foreign)
+
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("alisms: error: cannot use the state file")
+    assert foreign.read_bytes() == content

@@ -96,7 +96,7 @@ def open_account(settings: AccountSettings, *, retry: RetryPolicy | None = None)
         from pulumi_alisms.emulator.app import EmulatorApp  # the embedded account only
         from pulumi_alisms.emulator.store import Store
 
-        transport = httpx.WSGITransport(app=EmulatorApp(Store(settings.state_file)))
+        transport = httpx.WSGITransport(app=EmulatorApp(Store(settings.state_file, read_only=settings.read_only)))
         rpc = RpcClient(EMBEDDED_BASE_URL, credentials, transport=transport, retry=retry or settings.retry)
         upload_http = httpx.Client(transport=transport, timeout=UPLOAD_TIMEOUT_SECONDS)  # policies name the emulator
         return AccountClient(rpc, list_cache_seconds=settings.list_cache_seconds, upload_http=upload_http)

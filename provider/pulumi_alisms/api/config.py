@@ -56,6 +56,8 @@ class AccountSettings:
     access_key_secret: str | None = field(default=None, repr=False)
     retry: RetryPolicy = RetryPolicy()
     list_cache_seconds: float = DEFAULT_MAX_AGE
+    # Read the embedded account without ever writing its file (plan, drift, export): set by the caller, not config.
+    read_only: bool = False
 
     @classmethod
     def resolve(

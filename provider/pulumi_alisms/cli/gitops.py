@@ -246,12 +246,15 @@ def _read_live(
     args: argparse.Namespace, *, details_for: "AccountSpec | None"
 ) -> tuple["AccountSettings", "LiveAccount"]:
     """The account's settings and what it holds; API and configuration failures become one-line errors."""
+    from dataclasses import replace
+
     from pulumi_alisms.api.account import open_account
     from pulumi_alisms.api.retry_notices import show_retries
+    from pulumi_alisms.emulator.store import StateFileError
     from pulumi_alisms.errors import AliSmsApiError, ConfigurationError
     from pulumi_alisms.spec.live import read_account
 
-    settings = account_settings(args)
+    settings = replace(account_settings(args), read_only=True)  # these commands never change the account
     if settings.embedded and not Path(settings.state_file).exists():
         if details_for is None:
             raise CliError(f"no embedded account at {settings.state_file}: pass --state-file or --endpoint")
@@ -265,7 +268,7 @@ def _read_live(
             return settings, read_account(client, details_for=details_for, progress=_progress)
         finally:
             client.close()
-    except (AliSmsApiError, ConfigurationError) as error:
+    except (AliSmsApiError, ConfigurationError, StateFileError) as error:
         raise CliError(str(error)) from None
 
 
@@ -280,7 +283,7 @@ def _empty_account(settings: "AccountSettings") -> "LiveAccount":
     print(f"alisms: note: no embedded account at {settings.state_file} yet: comparing with an empty account "
           "(the first `pulumi up` or `alisms emulator` command creates it)", file=sys.stderr)  # fmt: skip
     with tempfile.TemporaryDirectory() as scratch:
-        client = open_account(replace(settings, state_file=str(Path(scratch) / "account.db")))
+        client = open_account(replace(settings, state_file=str(Path(scratch) / "account.db"), read_only=False))
         try:
             return read_account(client, details_for=None)
         finally:
