@@ -162,3 +162,13 @@ def test_transport_failure_names_the_host_not_the_request() -> None:
         client.call("2017-06-20", "QueryContactsListNew", {}, idempotent=True)
     assert failure.value.code.startswith("Transport.")
     assert_hidden("a transport error", "".join(traceback.format_exception(failure.value)))
+
+
+def test_a_check_failure_never_repeats_a_secret_input() -> None:
+    from pulumi_alisms.resources.alert_contact import AlertContactProvider
+
+    email = "alice.private@corp"
+    result = AlertContactProvider().check({}, {"name": "On-call", "phone": "+8613800000000", "email": email})
+
+    assert [failure.property for failure in result.failures] == ["email"]
+    assert all(email not in failure.reason for failure in result.failures)
