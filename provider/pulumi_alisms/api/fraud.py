@@ -1,4 +1,5 @@
-"""OTP abuse (fraud) prevention limits: CreatePrevLimitNew, QueryPrevLimitNew (Dysms 2017-06-20)."""
+"""OTP abuse (fraud) prevention: its limits (CreatePrevLimitNew, QueryPrevLimitNew) and its on/off switch
+(OpencPrevFlagNew, QueryOpencFlagNew) (Dysms 2017-06-20). The limits apply only while the switch is on."""
 
 from pydantic import BaseModel, ConfigDict, NonNegativeInt
 
@@ -33,6 +34,15 @@ class FraudApi:
             increase_rate=int(data["IncreaseRate"]),
             success_rate=int(data["SuccessRate"]),
         )
+
+    def is_enabled(self) -> bool:
+        """Whether abuse prevention is on (QueryOpencFlagNew ``IsOpen`` 1)."""
+        data = self._rpc.call(VERSION, "QueryOpencFlagNew", {}, idempotent=True)
+        return str(data.get("IsOpen")) == "1"
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Turn abuse prevention on or off (OpencPrevFlagNew ``IsOpen`` 1 or 0)."""
+        self._rpc.call(VERSION, "OpencPrevFlagNew", {"IsOpen": 1 if enabled else 0}, idempotent=True)
 
     def set(self, limits: FraudLimits) -> None:
         """Set the three limits (CreatePrevLimitNew)."""
