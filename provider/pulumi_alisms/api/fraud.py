@@ -18,6 +18,17 @@ class FraudLimits(BaseModel):
     success_rate: NonNegativeInt
 
 
+class FraudSettings(BaseModel):
+    """The switch and the limits together (the limits unset if never set), as the account file states them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    enabled: bool
+    hourly_limit: NonNegativeInt | None = None
+    increase_rate: NonNegativeInt | None = None
+    success_rate: NonNegativeInt | None = None
+
+
 class FraudApi:
     """Read and set the account's abuse prevention limits."""
 
@@ -34,6 +45,13 @@ class FraudApi:
             increase_rate=int(data["IncreaseRate"]),
             success_rate=int(data["SuccessRate"]),
         )
+
+    def settings(self) -> FraudSettings | None:
+        """The switch and the limits, or ``None`` while both are as a new account has them (off, no limits)."""
+        limits, enabled = self.get(), self.is_enabled()
+        if limits is None and not enabled:
+            return None
+        return FraudSettings(enabled=enabled, **(limits.model_dump() if limits else {}))
 
     def is_enabled(self) -> bool:
         """Whether abuse prevention is on (QueryOpencFlagNew ``IsOpen`` 1)."""
