@@ -31,6 +31,7 @@ from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.countries import ISO_COUNTRY_CODES, country_rules
 from pulumi_alisms.rules.phone_numbers import CALLING_CODES, COUNTRY_NAMES, parse_phone_number
 from pulumi_alisms.rules.sending import MAINLAND_TIME
+from pulumi_alisms.rules.statuses import ReviewStatus
 from support import sdk_config
 
 UK = "447700900123"  # no SenderID registration needed
@@ -43,15 +44,17 @@ SIGNATURE = "阿里云短信测试"  # a signature may be Chinese
 
 @pytest.fixture
 def signatures(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
-    """The account's approved SMS signatures: a stand-in for the mainland signatures family's backend."""
+    """The account's approved, carrier-registered SMS signatures: a stand-in for the signatures family."""
     approved: set[str] = set()
 
     class SignaturesBackend:
         def __init__(self, ctx: Context) -> None:
             self.ctx = ctx
 
-        def is_approved(self, sign_name: str) -> bool:
-            return sign_name in approved
+        def find(self, sign_name: str) -> types.SimpleNamespace | None:
+            if sign_name not in approved:
+                return None
+            return types.SimpleNamespace(name=sign_name, status=ReviewStatus.APPROVED, registered=True)
 
     module = types.ModuleType(SIGNATURES_MODULE)
     module.SignaturesBackend = SignaturesBackend  # type: ignore[attr-defined]

@@ -36,6 +36,7 @@ from pulumi_alisms.rules.sending import (
     is_mainland,
     promotional_hours_allow,
 )
+from pulumi_alisms.rules.statuses import ReviewStatus
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -280,11 +281,12 @@ def _frequency_limits(frequency: FrequencyBackend, out: Outgoing) -> list[Freque
 
 
 def signature_approved(ctx: Context, sign_name: str) -> bool:
-    """Whether ``sign_name`` is an approved SMS signature of the account.
+    """Whether ``sign_name`` is an approved SMS signature of the account that a carrier has registered.
 
     The mainland signatures family (``emulator/backends/signatures.py``) is built in parallel: once it
-    exists this asks its ``SignaturesBackend(ctx).is_approved(sign_name)``; until then the account has no
-    signatures and every one is unknown.
+    exists this asks its ``SignaturesBackend(ctx).find(sign_name)`` for the signature's ``status`` and
+    ``registered``; until then the account has no signatures and every one is unknown. The module is looked
+    up at each call, so tests can stand in for it.
     """
     try:
         signatures = importlib.import_module(SIGNATURES_MODULE)
@@ -292,4 +294,5 @@ def signature_approved(ctx: Context, sign_name: str) -> bool:
         if missing.name != SIGNATURES_MODULE:
             raise
         return False
-    return bool(signatures.SignaturesBackend(ctx).is_approved(sign_name))
+    found = signatures.SignaturesBackend(ctx).find(sign_name)
+    return found is not None and found.status == ReviewStatus.APPROVED and bool(found.registered)
