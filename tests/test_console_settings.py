@@ -16,7 +16,7 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.contacts import ContactsApi
-from pulumi_alisms.api.fraud import FraudLimits
+from pulumi_alisms.api.fraud import FraudLimits, FraudSettings
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.api.quota import PackageQuotaAlert
 from pulumi_alisms.api.signing import Credentials
@@ -281,6 +281,17 @@ def test_frequency_minute_above_hour_is_refused(account: AccountClient) -> None:
     assert account.frequency.get("international").per_minute == 1
 
 
+def test_fraud_switch_is_off_until_turned_on(account: AccountClient) -> None:
+    assert account.fraud.is_enabled() is False
+    assert account.fraud.settings() is None  # a new account: switch off, no limits
+    account.fraud.set_enabled(True)
+    assert account.fraud.is_enabled() is True
+    assert account.fraud.settings() == FraudSettings(enabled=True)
+    account.fraud.set(FraudLimits(hourly_limit=300, increase_rate=50, success_rate=20))
+    account.fraud.set_enabled(False)
+    assert account.fraud.settings() == FraudSettings(enabled=False, hourly_limit=300, increase_rate=50, success_rate=20)
+
+
 def test_fraud_success_rate_above_100_is_refused(account: AccountClient) -> None:
     with pytest.raises(AliSmsApiError) as caught:
         account.fraud.set(FraudLimits(hourly_limit=300, increase_rate=50, success_rate=120))
@@ -402,6 +413,17 @@ def test_sdk_prev_limits(sdk_client: SdkClient) -> None:
         )
     )
     assert (negative.code, negative.status_code) == ("InvalidParameter.HourLimit", 400)
+
+
+def test_sdk_prev_flag(sdk_client: SdkClient) -> None:
+    assert sdk_client.query_openc_flag_new(sdk.QueryOpencFlagNewRequest()).body.is_open == 0
+    opened = sdk_client.openc_prev_flag_new(sdk.OpencPrevFlagNewRequest(is_open=1)).body
+    assert opened.result == "true" and opened.request_id
+    assert sdk_client.query_openc_flag_new(sdk.QueryOpencFlagNewRequest()).body.is_open == 1
+    sdk_client.openc_prev_flag_new(sdk.OpencPrevFlagNewRequest(is_open=0))
+    assert sdk_client.query_openc_flag_new(sdk.QueryOpencFlagNewRequest()).body.is_open == 0
+    refused = _sdk_error(lambda: sdk_client.openc_prev_flag_new(sdk.OpencPrevFlagNewRequest(is_open=2)))
+    assert (refused.code, refused.status_code) == ("InvalidParameter.IsOpen", 400)
 
 
 def test_sdk_pkg_threshold(sdk_client: SdkClient) -> None:

@@ -136,10 +136,13 @@ def workflow(account: AccountClient, store: Store) -> None:
         account.frequency.get(biz_type)
     account.fraud.set(FraudLimits(hourly_limit=100, increase_rate=50, success_rate=20))
     account.fraud.get()
+    account.fraud.set_enabled(True)
+    assert account.fraud.is_enabled() is True
     account.quota.set(PackageQuotaAlert(warning_limit=1000))
     account.quota.get()
 
     sent = account.sending.send(UK, "Acme", "Your parcel has shipped.")
+    account.sending.send_batch([UK, "447700900124"], "Acme", "Your parcel has shipped.")
     account.sending.query(sent.message_id)
     with contextlib.suppress(AliSmsApiError):  # sent or refused by the sending rules: held against the contract
         account.sending.send_with_template(UK, "Acme", rejected, {})

@@ -304,6 +304,7 @@ def test_plan_follows_the_resources_replace_rules(account: AccountClient, store:
     assert contact.notes == ("a verification code is sent to the new phone",)
     fraud = changes_by_key["fraud_protection"]
     assert fraud.action == "update" and {(f.field, f.old, f.new) for f in fraud.fields} == {
+        ("enabled", None, True),  # on unless the file says otherwise
         ("hourly_limit", None, 1000),
         ("increase_rate", None, 200),
         ("success_rate", None, 30),
@@ -549,7 +550,7 @@ def test_a_large_account_costs_a_few_list_calls(
     calls = admin.stats(store)
     assert calls.pop("ListSenderIdRegistrations") == 3
     assert "GetSenderIdRegistration" not in calls and "GetSmsTemplate" not in calls
-    assert sum(calls.values()) == 7  # templates, contacts, two thresholds, two frequency limits, fraud
+    assert sum(calls.values()) == 8  # templates, contacts, two thresholds, two frequency limits, fraud limits+switch
 
 
 def test_slug_keys() -> None:

@@ -167,7 +167,9 @@ def test_each_resource_declares_its_type_token_and_inputs() -> None:
     }
     assert declared_inputs(monitor.named("limits")) == {"biz_type": "international", "daily_suspend": 10000}
     assert declared_inputs(monitor.named("frequency")) == {"per_minute": 1, "per_hour": 5, "per_day": 10}
-    assert declared_inputs(monitor.named("fraud")) == {"hourly_limit": 2000, "increase_rate": 300, "success_rate": 40}
+    assert declared_inputs(monitor.named("fraud")) == {
+        "hourly_limit": 2000, "increase_rate": 300, "success_rate": 40, "enabled": True,
+    }  # fmt: skip
     # Every resource carries its provider, serialized, for the provider host to run.
     assert all(d.inputs["__provider"] for d in monitor.declared)
 
@@ -237,8 +239,8 @@ def test_sms_account_passes_the_file_values_as_inputs(gitops: RecordingMonitor) 
         "monthly_warning": 200000, "monthly_suspend": 250000,
     }  # fmt: skip
     assert declared_inputs(gitops.named("prod-template-login-code"))["content"] == templates["login-code"]["content"]
-    assert declared_inputs(gitops.named("prod-fraud")) == {"hourly_limit": 2000, "increase_rate": 300,
-                                                          "success_rate": 40}  # fmt: skip
+    assert declared_inputs(gitops.named("prod-fraud")) == {"enabled": True, "hourly_limit": 2000,
+                                                          "increase_rate": 300, "success_rate": 40}  # fmt: skip
     assert "verification_code" not in declared_inputs(gitops.named("prod-contact-oncall"))
 
 

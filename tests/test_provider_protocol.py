@@ -294,11 +294,31 @@ def test_fraud_protection_lifecycle(host: ProviderHost, live: AccountClient) -> 
     inputs = {"hourly_limit": 1000, "increase_rate": 200, "success_rate": 30}
     id_, state = fraud.up("fraud", inputs)
     assert id_ == "fraud-protection"
-    assert_no_diff(fraud, "fraud", id_, refresh(fraud, "fraud", id_, state), inputs)
-    second = {"hourly_limit": 500, "increase_rate": 100, "success_rate": 50}
+    assert state["enabled"] is True and live.fraud.is_enabled()  # declared limits are switched on
+    assert state["replaced_values"]["enabled"] is False
+    assert_no_diff(fraud, "fraud", id_, refresh(fraud, "fraud", id_, state), {**inputs, "enabled": True})
+    second = {"hourly_limit": 500, "increase_rate": 100, "success_rate": 50, "enabled": False}
     state = without(fraud.update("fraud", id_, state, second))
+    assert not live.fraud.is_enabled()
     fraud.delete("fraud", id_, state)
-    assert live.fraud.get() is not None
+    assert live.fraud.get() is not None  # the API cannot clear limits
+    assert not live.fraud.is_enabled()  # the switch is back as it was
+
+
+def test_fraud_protection_switch_drift_and_restore(host: ProviderHost, live: AccountClient) -> None:
+    live.fraud.set_enabled(True)
+    fraud = driver_for(host, "FraudProtection")
+    inputs = {"hourly_limit": 1000, "increase_rate": 200, "success_rate": 30, "enabled": False}
+    id_, state = fraud.up("fraud", inputs)
+    assert state["replaced_values"]["enabled"] is True and not live.fraud.is_enabled()
+    live.fraud.set_enabled(True)  # turned on in the console
+    refreshed = refresh(fraud, "fraud", id_, state)
+    assert refreshed["enabled"] is True
+    checked, _ = fraud.check("fraud", inputs, olds=refreshed)
+    diff = fraud.diff("fraud", id_, refreshed, without(checked))
+    assert (diff.changes, diff.replaces) == (True, [])  # an update in place turns it off again
+    fraud.delete("fraud", id_, refreshed)
+    assert live.fraud.is_enabled()
 
 
 # --- check failures ---------------------------------------------------------------------------------------------
@@ -320,7 +340,7 @@ BAD_INPUTS = [
      "content", "promotional templates cannot contain variables"),
     ("MessageTemplate", MessageTemplateProvider, {**TEMPLATE, "content": "x" * 501}, "content", "at most 500"),
     ("AlertContact", AlertContactProvider, {**CONTACT, "phone": "12ab"}, "phone", "international format"),
-    ("AlertContact", AlertContactProvider, {**CONTACT, "email": "nobody"}, "email", "not an email"),
+    ("AlertContact", AlertContactProvider, {**CONTACT, "email": "nobody"}, "email", "must be an email address"),
     ("AlertContact", AlertContactProvider, {**CONTACT, "alerts": ["pager"]}, "alerts", "unknown alert"),
     ("SuspensionThreshold", SuspensionThresholdProvider,
      {"biz_type": "international", "daily_warning": 20, "daily_suspend": 10}, "daily_warning", "above daily_suspend"),

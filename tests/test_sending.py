@@ -1,5 +1,11 @@
-"""International sending: destination countries, SenderID enforcement, thresholds, alerts, frequency limits."""
+"""Sending (Dysmsapi 2018-05-01): destination countries, SenderIDs abroad and signatures to the mainland,
+thresholds, alerts, per-number limits, the promotional ban in mainland time, batches, fraud prevention.
 
+No test depends on the wall clock: every time-dependent rule runs at an hour the test sets on the
+emulator's clock.
+"""
+
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -8,7 +14,9 @@ from alibabacloud_dysmsapi20180501.client import Client as SdkClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+import mainland_helpers
 from pulumi_alisms.api.account import AccountClient
+from pulumi_alisms.api.fraud import FraudLimits
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.emulator import admin, clock
@@ -18,11 +26,21 @@ from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.countries import ISO_COUNTRY_CODES, country_rules
 from pulumi_alisms.rules.phone_numbers import CALLING_CODES, COUNTRY_NAMES, parse_phone_number
+from pulumi_alisms.rules.sending import MAINLAND_TIME
 from support import sdk_config
 
 UK = "447700900123"  # no SenderID registration needed
 UK_OTHER = "447700900456"
 MALAYSIA = "60123456789"  # registration required, no documents
+MAINLAND = "8613800138000"
+MAINLAND_OTHER = "8613900139000"
+
+
+@pytest.fixture
+def signed(account: AccountClient, store: Store) -> str:
+    """An approved, carrier-registered signature of the account (its qualification approved first)."""
+    mainland_helpers.ready_signature(account, store)
+    return mainland_helpers.SIGNATURE
 
 
 def register(account: AccountClient, country: str, sender_id: str) -> str:
@@ -46,8 +64,8 @@ def refused(call: object, *args: object, **kwargs: object) -> AliSmsApiError:
 
 
 def advance_to_hour(store: Store, hour: int) -> None:
-    """Move the emulator clock forward to the next HH:30 UTC."""
-    now = datetime.fromtimestamp(clock.now(store), UTC)
+    """Move the emulator clock forward to the next HH:30 mainland time (UTC+8)."""
+    now = datetime.fromtimestamp(clock.now(store), UTC).astimezone(MAINLAND_TIME)
     seconds = ((hour - now.hour) % 24) * 3600 + (30 - now.minute) * 60 - now.second
     clock.advance(store, seconds % 86400)
 
@@ -134,9 +152,9 @@ def test_segments(text: str, segments: int) -> None:
 
 def test_registration_country_needs_an_approved_sender_id(account: AccountClient) -> None:
     error = refused(account.sending.send, MALAYSIA, "ACMEPAY", "Your code is 123456", "otp")
-    assert error.code == "isv.SENDER_ID_NOT_REGISTERED"
+    assert error.code == "INVALID_SENDERID"
     assert "MY" in error.message and "ACMEPAY" in error.message
-    assert refused(account.sending.send, MALAYSIA, None, "Your code is 123456").code == "isv.SENDER_ID_NOT_REGISTERED"
+    assert refused(account.sending.send, MALAYSIA, None, "Your code is 123456").code == "INVALID_SENDERID"
 
     register(account, "MY", "ACMEPAY")
     sent = account.sending.send(MALAYSIA, "ACMEPAY", "Your code is 123456", "otp")
@@ -144,13 +162,13 @@ def test_registration_country_needs_an_approved_sender_id(account: AccountClient
     record = account.sending.query(sent.message_id)
     assert (record.status, record.message, record.country) == ("sent", "Your code is 123456", "MY")
     # An approval is for one country only.
-    assert refused(account.sending.send, "6281234567890", "ACMEPAY", "Hi").code == "isv.SENDER_ID_NOT_REGISTERED"
+    assert refused(account.sending.send, "6281234567890", "ACMEPAY", "Hi").code == "INVALID_SENDERID"
 
 
 def test_a_rejected_sender_id_cannot_send(account: AccountClient, store: Store) -> None:
     registration_id = register(account, "MY", "ACMEPAY")
     admin.reject(store, registration_id, "brand not verified")
-    assert refused(account.sending.send, MALAYSIA, "ACMEPAY", "Hi").code == "isv.SENDER_ID_NOT_REGISTERED"
+    assert refused(account.sending.send, MALAYSIA, "ACMEPAY", "Hi").code == "INVALID_SENDERID"
 
 
 def test_optional_country_sends_without_registration(account: AccountClient) -> None:
@@ -159,14 +177,19 @@ def test_optional_country_sends_without_registration(account: AccountClient) -> 
 
 
 def test_unknown_destination_and_mainland_refused(account: AccountClient) -> None:
-    assert refused(account.sending.send, "999123456789", None, "Hi").code == "isv.MOBILE_NUMBER_ILLEGAL"
-    error = refused(account.sending.send, "8613800000000", None, "Hi")
-    assert error.code == "isv.MAINLAND_NOT_SUPPORTED"
+    assert refused(account.sending.send, "999123456789", None, "Hi").code == "MOBILE_NUMBER_ILLEGAL"
+    error = refused(account.sending.send, MAINLAND, None, "Hi")
+    assert (error.code, error.http_status) == ("NOT_SUPPORTED_COUNTRY", 200)
+    assert "SendMessageWithTemplate" in error.message
 
 
-def test_parameter_problems_are_http_400(account: AccountClient) -> None:
-    error = refused(account.sending.send, UK, "A sender id too long", "Hi")
-    assert (error.code, error.http_status) == ("InvalidParameter.From", 400)
+@pytest.mark.parametrize("sender", ["AcmePayments", "Acme Pay", "Acme&Co", "Acme.Pay", "ACME-PAY", "Acme_Pay!"])
+def test_from_is_letters_and_digits_only(account: AccountClient, sender: str) -> None:
+    error = refused(account.sending.send, UK, sender, "Hi")
+    assert (error.code, error.http_status) == ("INVALID_SENDERID", 200)
+
+
+def test_a_missing_message_is_http_400(account: AccountClient) -> None:
     assert refused(account.sending.send, UK, None, "").code == "MissingParameter.Message"
 
 
@@ -176,8 +199,8 @@ def test_parameter_problems_are_http_400(account: AccountClient) -> None:
 @pytest.mark.parametrize(
     ("limits", "code"),
     [
-        (WarningThreshold(biz_type="international", daily_suspend=3), "isv.DAY_LIMIT_CONTROL"),
-        (WarningThreshold(biz_type="international", monthly_suspend=3), "isv.MONTH_LIMIT_CONTROL"),
+        (WarningThreshold(biz_type="international", daily_suspend=3), "DAY_LIMIT_CONTROL"),
+        (WarningThreshold(biz_type="international", monthly_suspend=3), "MONTH_LIMIT_CONTROL"),
     ],
 )
 def test_halt_threshold_suspends_sending(account: AccountClient, limits: WarningThreshold, code: str) -> None:
@@ -218,63 +241,112 @@ def test_warning_threshold_alerts_contacts_once_per_day(account: AccountClient, 
 # --- per-number frequency -----------------------------------------------------------------------------------------
 
 
-def test_otp_per_number_frequency(account: AccountClient, store: Store) -> None:
+def test_international_numbers_take_20_messages_a_day_of_any_kind(account: AccountClient, store: Store) -> None:
+    # Not the mainland's OTP limits: two codes within a minute go out.
     account.sending.send(UK, "Acme", "Code 1111", "otp")
-    error = refused(account.sending.send, UK, "Acme", "Code 2222", "otp")
-    assert error.code == "isv.BUSINESS_LIMIT_CONTROL"
-    assert "per-minute" in error.message
-    account.sending.send(UK_OTHER, "Acme", "Code 3333", "otp")
-    account.sending.send(UK, "Acme", "Your parcel is on its way")  # notifications have their own limit
-
-    clock.advance(store, 61)
     account.sending.send(UK, "Acme", "Code 2222", "otp")
+    for index in range(18):
+        account.sending.send(UK, "Acme", f"Update {index}", "promotional" if index % 2 else None)
+    error = refused(account.sending.send, UK, "Acme", "One too many")
+    assert error.code == "BUSINESS_LIMIT_CONTROL_DAY"
+    assert "20" in error.message
+    account.sending.send(UK_OTHER, "Acme", "Another number has its own count")
+    clock.advance(store, 86401)
+    account.sending.send(UK, "Acme", "A day later")
 
 
 def test_configured_frequency_limit_applies(account: AccountClient, store: Store) -> None:
     account.frequency.set(FrequencyLimit(biz_type="international", per_minute=2, per_hour=3, per_day=10))
     account.sending.send(UK, "Acme", "Code 1", "otp")
     account.sending.send(UK, "Acme", "Code 2", "otp")
-    assert "per-minute" in refused(account.sending.send, UK, "Acme", "Code 3", "otp").message
+    error = refused(account.sending.send, UK, "Acme", "Code 3", "otp")
+    assert error.code == "BUSINESS_LIMIT_CONTROL_MINUTE"
+    assert "per-minute" in error.message
     clock.advance(store, 61)
     account.sending.send(UK, "Acme", "Code 3", "otp")
-    assert "per-hour" in refused(account.sending.send, UK, "Acme", "Code 4", "otp").message
+    assert refused(account.sending.send, UK, "Acme", "Code 4", "otp").code == "BUSINESS_LIMIT_CONTROL_HOUR"
 
 
-def test_promotional_messages_wait_for_daytime(account: AccountClient, store: Store) -> None:
-    advance_to_hour(store, 21)
-    assert refused(account.sending.send, UK, "Acme", "Sale!", "promotional").code == "isv.MARKETING_TIME_LIMIT"
-    account.sending.send(UK, "Acme", "Code 1234", "otp")
-    advance_to_hour(store, 9)
+def test_mainland_otp_per_number_frequency(account: AccountClient, store: Store, signed: str) -> None:
+    code = account.templates.create("login code", "otp", "Your code is ${code}.")
+    account.sending.send_with_template(MAINLAND, signed, code, {"code": 1111})
+    error = refused(account.sending.send_with_template, MAINLAND, signed, code, {"code": 2222})
+    assert error.code == "BUSINESS_LIMIT_CONTROL_MINUTE"
+    account.sending.send_with_template(MAINLAND_OTHER, signed, code, {"code": 3333})
+    clock.advance(store, 61)
+    account.sending.send_with_template(MAINLAND, signed, code, {"code": 2222})
+
+
+def test_mainland_notifications_take_50_a_day(account: AccountClient, signed: str) -> None:
+    code = account.templates.create("notice", "notification", "Your parcel has shipped.")
+    for _ in range(50):
+        account.sending.send_with_template(MAINLAND, signed, code, {})
+    assert refused(account.sending.send_with_template, MAINLAND, signed, code, {}).code == "BUSINESS_LIMIT_CONTROL_DAY"
+
+
+@pytest.mark.parametrize(("hour", "allowed"), [(7, False), (8, True), (12, True), (19, True), (20, False), (23, False)])
+def test_mainland_promotions_wait_for_daytime_in_mainland_time(
+    account: AccountClient, store: Store, signed: str, hour: int, allowed: bool
+) -> None:
+    code = account.templates.create("sale", "promotional", "Spring sale: everything 20% off.")
+    advance_to_hour(store, hour)  # HH:30 UTC+8, so 08:30 is 00:30 UTC and 20:30 is 12:30 UTC
+    if allowed:
+        account.sending.send_with_template(MAINLAND, signed, code, {})
+    else:
+        error = refused(account.sending.send_with_template, MAINLAND, signed, code, {})
+        assert error.code == "MARKETING_TIME_LIMIT"
+        assert "UTC+8" in error.message
+    account.sending.send_with_template(MAINLAND_OTHER, signed, account.templates.create(
+        "code", "otp", "Code ${code}"), {"code": 1})  # other kinds go out at any hour  # fmt: skip
+
+
+def test_promotions_abroad_are_not_held_to_the_mainland_ban(account: AccountClient, store: Store) -> None:
+    advance_to_hour(store, 23)
     account.sending.send(UK, "Acme", "Sale!", "promotional")
 
 
-# --- templates ------------------------------------------------------------------------------------------------------
+# --- templates to the mainland ------------------------------------------------------------------------------------
 
 
-def test_send_with_template_fills_variables(account: AccountClient, store: Store) -> None:
-    code = account.templates.create("login code", "international", "Your Acme code is ${code}.", intl_type=2)
-    sent = account.sending.send_with_template(UK, "Acme", code, {"code": 482913})
-    assert sent.country == "GB"
-    assert account.sending.query(sent.message_id).message == "Your Acme code is 482913."
-    # The template is an OTP template: OTP frequency limits apply.
-    assert (
-        refused(account.sending.send_with_template, UK, "Acme", code, {"code": 1}).code == "isv.BUSINESS_LIMIT_CONTROL"
-    )
+def test_send_with_template_fills_variables(account: AccountClient, signed: str) -> None:
+    code = account.templates.create("login code", "otp", "您的验证码是${code}。")
+    sent = account.sending.send_with_template(MAINLAND, signed, code, {"code": 482913})
+    assert sent.country == "CN"
+    assert account.sending.query(sent.message_id).message == "您的验证码是482913。"
 
-    error = refused(account.sending.send_with_template, UK_OTHER, "Acme", code, {"other": 1})
-    assert error.code == "isv.TEMPLATE_MISSING_PARAMETERS"
+    error = refused(account.sending.send_with_template, MAINLAND_OTHER, signed, code, {"other": 1})
+    assert error.code == "CONTENT_MISSING_PARAMETERS"
     assert "${code}" in error.message
 
 
-def test_send_with_template_needs_an_approved_template(account: AccountClient, store: Store) -> None:
+def test_send_with_template_needs_an_approved_mainland_template(
+    account: AccountClient, store: Store, signed: str
+) -> None:
     store.set_setting("review_speed", "realistic")
-    advance_to_hour(store, 12)  # a promotional template: outside the quiet hours, whatever the wall clock says
-    code = account.templates.create("notice", "international", "Your parcel has shipped.", intl_type=1)
-    assert refused(account.sending.send_with_template, UK, "Acme", code, {}).code == "isv.SMS_TEMPLATE_ILLEGAL"
+    code = account.templates.create("notice", "notification", "Your parcel has shipped.")
+    assert refused(account.sending.send_with_template, MAINLAND, signed, code, {}).code == "SMS_CONTENT_CODE_ILLEGAL"
     admin.approve(store, code)
-    account.sending.send_with_template(UK, "Acme", code, {})
-    error = refused(account.sending.send_with_template, UK, "Acme", "SMS_404", {})
-    assert (error.code, error.http_status) == ("isv.SMS_TEMPLATE_ILLEGAL", 404)
+    account.sending.send_with_template(MAINLAND, signed, code, {})
+    error = refused(account.sending.send_with_template, MAINLAND, signed, "SMS_404", {})
+    assert (error.code, error.http_status) == ("SMS_CONTENT_CODE_ILLEGAL", 200)
+    abroad = account.templates.create("intl", "international", "Your parcel has shipped.", intl_type=0)
+    assert refused(account.sending.send_with_template, MAINLAND, signed, abroad, {}).code == "SMS_CONTENT_CODE_ILLEGAL"
+
+
+def test_send_with_template_sends_only_to_the_mainland(account: AccountClient, signed: str) -> None:
+    code = account.templates.create("notice", "notification", "Your parcel has shipped.")
+    error = refused(account.sending.send_with_template, UK, signed, code, {})
+    assert error.code == "NOT_SUPPORTED_COUNTRY"
+    assert "SendMessageToGlobe" in error.message
+
+
+def test_send_with_template_needs_an_approved_signature(account: AccountClient, store: Store) -> None:
+    code = account.templates.create("notice", "notification", "Your parcel has shipped.")
+    admin.approve(store, code)
+    error = refused(account.sending.send_with_template, MAINLAND, mainland_helpers.SIGNATURE, code, {})
+    assert (error.code, error.http_status) == ("SMS_SIGN_NAME_ILLEGAL", 200)
+    mainland_helpers.ready_signature(account, store)
+    account.sending.send_with_template(MAINLAND, mainland_helpers.SIGNATURE, code, {})
 
 
 def test_query_unknown_message(account: AccountClient) -> None:
@@ -282,10 +354,50 @@ def test_query_unknown_message(account: AccountClient) -> None:
     assert error.http_status == 404
 
 
+# --- batches ---------------------------------------------------------------------------------------------------------
+
+
+def test_batch_sends_to_each_number_and_lists_the_refused(account: AccountClient) -> None:
+    result = account.sending.send_batch([UK, "+" + UK_OTHER, MAINLAND, "999123456789", MALAYSIA], "Acme", "Hello")
+    assert result.sent_count == 2 == len(result.message_ids)
+    assert result.failed == [MAINLAND, "999123456789", MALAYSIA]  # the mainland, no country, no SenderID
+    assert [account.sending.query(mid).to for mid in result.message_ids] == [UK, UK_OTHER]
+
+
+def test_batch_of_more_than_1000_numbers(account: AccountClient, emulator: EmulatorServer) -> None:
+    numbers = [f"4477009{index:05d}" for index in range(1001)]
+    with pytest.raises(ValueError, match="at most 1000 numbers"):
+        account.sending.send_batch(numbers, "Acme", "Hello")
+    sdk = SdkClient(sdk_config(emulator.url))
+    answer = sdk.batch_send_message_to_globe(
+        sdk_models.BatchSendMessageToGlobeRequest(to=json.dumps(numbers), from_="Acme", message="Hello")
+    ).body
+    assert answer.response_code == "MOBILE_COUNT_OVER_LIMIT"
+    assert account.sending.send_batch(numbers[:1000], "Acme", "Hello").sent_count == 1000
+
+
+# --- fraud prevention ------------------------------------------------------------------------------------------------
+
+
+def test_fraud_prevention_limits_apply_only_while_switched_on(account: AccountClient) -> None:
+    account.fraud.set(FraudLimits(hourly_limit=2, increase_rate=100, success_rate=10))
+    numbers = [f"4477009{index:05d}" for index in range(4)]
+    for number in numbers[:3]:  # off by default: three codes in an hour go out
+        account.sending.send(number, "Acme", "Code 1", "otp")
+    account.fraud.set_enabled(True)
+    assert account.fraud.is_enabled()
+    error = refused(account.sending.send, numbers[3], "Acme", "Code 1", "otp")
+    assert error.code == "SMS_SECURITY_INTERCEPTED"
+    account.sending.send(numbers[3], "Acme", "Not a code")  # prevention is for verification codes
+    account.fraud.set_enabled(False)
+    assert not account.fraud.is_enabled()
+    account.sending.send(numbers[3], "Acme", "Code 1", "otp")
+
+
 # --- the official SDK ------------------------------------------------------------------------------------------------
 
 
-def test_official_sdk_parses_answers(emulator: EmulatorServer, account: AccountClient) -> None:
+def test_official_sdk_parses_answers(emulator: EmulatorServer, account: AccountClient, signed: str) -> None:
     sdk = SdkClient(sdk_config(emulator.url))
     sent = sdk.send_message_to_globe(
         sdk_models.SendMessageToGlobeRequest(to=UK, from_="Acme", message="Hello from the SDK", type="NOTIFY")
@@ -294,21 +406,40 @@ def test_official_sdk_parses_answers(emulator: EmulatorServer, account: AccountC
     assert sent.message_id and sent.request_id
     assert sent.number_detail.country == "United Kingdom"
 
-    code = account.templates.create("login code", "international", "Code ${code}", intl_type=2)
+    code = account.templates.create("login code", "otp", "Code ${code}")
     templated = sdk.send_message_with_template(
         sdk_models.SendMessageWithTemplateRequest(
-            to=UK_OTHER, from_="Acme", template_code=code, template_param='{"code":"9911"}'
+            to=MAINLAND, from_=signed, template_code=code, template_param='{"code":"9911"}'
         )
     ).body
-    assert (templated.response_code, templated.to, templated.segments) == ("OK", UK_OTHER, "1")
+    assert (templated.response_code, templated.to, templated.segments) == ("OK", MAINLAND, "1")
 
     report = sdk.query_message(sdk_models.QueryMessageRequest(message_id=templated.message_id)).body
-    assert (report.response_code, report.status, report.message, report.to) == ("OK", "1", "Code 9911", UK_OTHER)
+    assert (report.response_code, report.status, report.message, report.to) == ("OK", "1", "Code 9911", MAINLAND)
     assert report.send_date and report.receive_date
-    assert report.number_detail.country == "United Kingdom"
+    assert report.number_detail.country == "China"
 
     refusal = sdk.send_message_to_globe(
         sdk_models.SendMessageToGlobeRequest(to=MALAYSIA, from_="ACMEPAY", message="Hi")
     ).body
-    assert refusal.response_code == "isv.SENDER_ID_NOT_REGISTERED"
+    assert refusal.response_code == "INVALID_SENDERID"
     assert "MY" in refusal.response_description
+
+
+def test_official_sdk_batch_round_trip(emulator: EmulatorServer, account: AccountClient) -> None:
+    sdk = SdkClient(sdk_config(emulator.url))
+    answer = sdk.batch_send_message_to_globe(
+        sdk_models.BatchSendMessageToGlobeRequest(
+            to=json.dumps([UK, UK_OTHER, MAINLAND]), from_="Acme", message="Hello from the SDK", type="NOTIFY",
+            task_id="campaign-1", validity_period=3600,
+        )
+    ).body  # fmt: skip
+    assert (answer.response_code, answer.from_, answer.success_count) == ("OK", "Acme", "2")
+    assert answer.request_id
+    assert json.loads(answer.failed_list) == [MAINLAND]
+    message_ids = json.loads(answer.message_id_list)
+    reports = [sdk.query_message(sdk_models.QueryMessageRequest(message_id=mid)).body for mid in message_ids]
+    assert [(r.to, r.message, r.status) for r in reports] == [
+        (UK, "Hello from the SDK", "1"),
+        (UK_OTHER, "Hello from the SDK", "1"),
+    ]

@@ -1,4 +1,5 @@
-"""OTP abuse (fraud) prevention limits: CreatePrevLimitNew, QueryPrevLimitNew (Dysms 2017-06-20)."""
+"""OTP abuse (fraud) prevention: its limits (CreatePrevLimitNew, QueryPrevLimitNew) and its on/off switch
+(OpencPrevFlagNew, QueryOpencFlagNew) (Dysms 2017-06-20). The limits apply only while the switch is on."""
 
 from pydantic import BaseModel, ConfigDict, NonNegativeInt
 
@@ -17,6 +18,17 @@ class FraudLimits(BaseModel):
     success_rate: NonNegativeInt
 
 
+class FraudSettings(BaseModel):
+    """The switch and the limits together (the limits unset if never set), as the account file states them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    enabled: bool
+    hourly_limit: NonNegativeInt | None = None
+    increase_rate: NonNegativeInt | None = None
+    success_rate: NonNegativeInt | None = None
+
+
 class FraudApi:
     """Read and set the account's abuse prevention limits."""
 
@@ -33,6 +45,22 @@ class FraudApi:
             increase_rate=int(data["IncreaseRate"]),
             success_rate=int(data["SuccessRate"]),
         )
+
+    def settings(self) -> FraudSettings | None:
+        """The switch and the limits, or ``None`` while both are as a new account has them (off, no limits)."""
+        limits, enabled = self.get(), self.is_enabled()
+        if limits is None and not enabled:
+            return None
+        return FraudSettings(enabled=enabled, **(limits.model_dump() if limits else {}))
+
+    def is_enabled(self) -> bool:
+        """Whether abuse prevention is on (QueryOpencFlagNew ``IsOpen`` 1)."""
+        data = self._rpc.call(VERSION, "QueryOpencFlagNew", {}, idempotent=True)
+        return str(data.get("IsOpen")) == "1"
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Turn abuse prevention on or off (OpencPrevFlagNew ``IsOpen`` 1 or 0)."""
+        self._rpc.call(VERSION, "OpencPrevFlagNew", {"IsOpen": 1 if enabled else 0}, idempotent=True)
 
     def set(self, limits: FraudLimits) -> None:
         """Set the three limits (CreatePrevLimitNew)."""

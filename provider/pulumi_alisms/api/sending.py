@@ -1,8 +1,11 @@
-"""Sending: SendMessageToGlobe, SendMessageWithTemplate, QueryMessage (Dysmsapi 2018-05-01).
+"""Sending: SendMessageToGlobe, BatchSendMessageToGlobe, SendMessageWithTemplate, QueryMessage (Dysmsapi 2018-05-01).
 
-Sends are not idempotent (sending twice sends twice), so they are retried only when throttled.
+SendMessageToGlobe and BatchSendMessageToGlobe send outside the Chinese mainland from a SenderID;
+SendMessageWithTemplate sends only to the mainland, signed with an approved SMS signature. Sends are not
+idempotent (sending twice sends twice), so they are retried only when throttled.
 """
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -10,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from pulumi_alisms.api.client import NotFoundTable, RpcClient
 from pulumi_alisms.rules.phone_numbers import parse_phone_number
 from pulumi_alisms.rules.sender_ids import UseCase
+from pulumi_alisms.rules.sending import batch_problems
 
 VERSION = "2018-05-01"
 NOT_FOUND: NotFoundTable = frozenset({("InvalidMessageId.NotFound", 404)})
@@ -29,6 +33,16 @@ class SentMessage(BaseModel):
     to: str
     segments: int
     country: str | None
+
+
+class BatchResult(BaseModel):
+    """What BatchSendMessageToGlobe accepted: one message id per number sent, and the numbers refused."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_ids: list[str]
+    failed: list[str]
+    sent_count: int
 
 
 class MessageRecord(BaseModel):
@@ -62,12 +76,29 @@ class SendingApi:
         )
         return _sent(data)
 
-    def send_with_template(self, to: str, sender: str, template_code: str, params: dict[str, Any]) -> SentMessage:
-        """Send an approved template with its ``${variables}`` filled from ``params`` (SendMessageWithTemplate)."""
+    def send_batch(self, to: list[str], sender: str | None, message: str, type: UseCase | None = None) -> BatchResult:
+        """Send one text to 1-1,000 numbers outside the mainland (BatchSendMessageToGlobe)."""
+        problems = batch_problems("to", to)
+        if problems:
+            raise ValueError(f"send_batch: {problems[0]}")
+        data = self._rpc.call(
+            VERSION,
+            "BatchSendMessageToGlobe",
+            {"To": to, "From": sender, "Message": message, "Type": MESSAGE_TYPES[type] if type else None},
+            idempotent=False,
+        )
+        return BatchResult(
+            message_ids=_text_list(data.get("MessageIdList")),
+            failed=_text_list(data.get("FailedList")),
+            sent_count=int(data.get("SuccessCount") or 0),
+        )
+
+    def send_with_template(self, to: str, sign_name: str, template_code: str, params: dict[str, Any]) -> SentMessage:
+        """Send an approved mainland template to a mainland number, signed ``sign_name`` (SendMessageWithTemplate)."""
         data = self._rpc.call(
             VERSION,
             "SendMessageWithTemplate",
-            {"To": to, "From": sender, "TemplateCode": template_code, "TemplateParam": params},
+            {"To": to, "From": sign_name, "TemplateCode": template_code, "TemplateParam": params},
             idempotent=False,
         )
         return _sent(data)
@@ -94,6 +125,14 @@ def _sent(data: dict[str, Any]) -> SentMessage:
     return SentMessage(
         message_id=str(data["MessageId"]), to=to, segments=int(data.get("Segments") or 1), country=_country(to)
     )
+
+
+def _text_list(value: Any) -> list[str]:
+    """A list the answer carries as JSON text (``'["a","b"]'``); absent or empty is no items."""
+    if not value:
+        return []
+    items = json.loads(value) if isinstance(value, str) else value
+    return [str(item) for item in items]
 
 
 def _country(to: str) -> str | None:

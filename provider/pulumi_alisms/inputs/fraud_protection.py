@@ -1,4 +1,8 @@
-"""``FraudProtection`` inputs and their offline rules. Every input updates in place."""
+"""``FraudProtection`` inputs and their offline rules. Every input updates in place.
+
+``enabled`` is the on/off switch (OpencPrevFlagNew): the limits apply to sends only while it is on.
+Declaring limits means wanting them applied, so it defaults to on.
+"""
 
 from collections.abc import Mapping
 from typing import Any
@@ -9,7 +13,8 @@ from pulumi_alisms.inputs.diff import Diff, fields_diff
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.limits import fraud_problems
 
-FRAUD_FIELDS = ("hourly_limit", "increase_rate", "success_rate")
+LIMIT_FIELDS = ("hourly_limit", "increase_rate", "success_rate")
+FRAUD_FIELDS = ("enabled", *LIMIT_FIELDS)
 FRAUD_PROTECTION_ID = "fraud-protection"
 
 
@@ -18,6 +23,7 @@ class FraudProtectionInputs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    enabled: bool = True
     hourly_limit: int
     increase_rate: int
     success_rate: int
@@ -29,5 +35,5 @@ def input_problems(inputs: FraudProtectionInputs) -> list[Problem]:
 
 
 def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
-    """New limits update in place."""
+    """New limits, or turning prevention on or off, update in place."""
     return fields_diff(olds, news, FRAUD_FIELDS)

@@ -1,4 +1,4 @@
-"""``FraudProtection``: OTP abuse (SMS pumping) prevention limits of the account (singleton)."""
+"""``FraudProtection``: OTP abuse (SMS pumping) prevention of the account, its switch and limits (singleton)."""
 
 from dataclasses import dataclass
 from typing import Any, overload
@@ -10,6 +10,7 @@ from pulumi_alisms.api.fraud import FraudLimits
 from pulumi_alisms.inputs.fraud_protection import (
     FRAUD_FIELDS,
     FRAUD_PROTECTION_ID,
+    LIMIT_FIELDS,
     FraudProtectionInputs,
     diff,
     input_problems,
@@ -19,7 +20,8 @@ from pulumi_alisms.resources._singleton import REPLACED_VALUES, SingletonProvide
 
 
 class FraudProtectionProvider(SingletonProvider):
-    """Sets the limits with CreatePrevLimitNew; the id is always ``fraud-protection``."""
+    """Sets the limits with CreatePrevLimitNew and the switch with OpencPrevFlagNew; the id is always
+    ``fraud-protection``."""
 
     inputs_model = FraudProtectionInputs
     value_fields = FRAUD_FIELDS
@@ -31,14 +33,18 @@ class FraudProtectionProvider(SingletonProvider):
 
     def fetch(self, id_: str) -> dict[str, Any]:
         limits = self.account.fraud.get()
-        return limits.model_dump(include=set(FRAUD_FIELDS)) if limits else dict.fromkeys(FRAUD_FIELDS)
+        values = limits.model_dump(include=set(LIMIT_FIELDS)) if limits else dict.fromkeys(LIMIT_FIELDS)
+        return {"enabled": self.account.fraud.is_enabled(), **values}
 
     def apply(self, id_: str, values: dict[str, Any]) -> None:
-        if any(value is None for value in values.values()):
+        limits: dict[str, Any] = {name: values.get(name) for name in LIMIT_FIELDS}
+        if any(value is None for value in limits.values()):
             progress("FraudProtection: the account had no limits before and the API cannot clear them; "
                      "the current limits stay in place")  # fmt: skip
-            return
-        self.account.fraud.set(FraudLimits(**values))
+        else:
+            self.account.fraud.set(FraudLimits(**limits))
+        if values.get("enabled") is not None:
+            self.account.fraud.set_enabled(bool(values["enabled"]))
 
 
 @dataclass(kw_only=True)
@@ -51,10 +57,12 @@ class FraudProtectionArgs:
     """Hour-over-hour growth, in percent, that counts as abnormal."""
     success_rate: pulumi.Input[int]
     """Delivery success rate, in percent, below which traffic counts as abnormal (0-100)."""
+    enabled: pulumi.Input[bool] = True
+    """Whether prevention is on: the limits apply to sends only while it is (OpencPrevFlagNew)."""
 
 
 class FraudProtection(pulumi.dynamic.Resource, module="alisms", name="FraudProtection"):
-    """OTP abuse prevention limits. Deleting it restores the values it replaced."""
+    """OTP abuse prevention: its switch and limits. Deleting it restores the values it replaced."""
 
     hourly_limit: pulumi.Output[int | None]
     """Verification-code messages per hour before protection starts, as the account holds it (unset if none)."""
@@ -62,8 +70,11 @@ class FraudProtection(pulumi.dynamic.Resource, module="alisms", name="FraudProte
     """Hour-over-hour growth, in percent, that counts as abnormal, as the account holds it."""
     success_rate: pulumi.Output[int | None]
     """Delivery success rate, in percent, below which traffic counts as abnormal, as the account holds it."""
+    enabled: pulumi.Output[bool]
+    """Whether prevention is on, as the account holds it."""
     replaced_values: pulumi.Output[dict[str, Any]]
-    """The limits found at create or import (all unset if none), restored on delete where the API can."""
+    """The switch and limits found at create or import (limits unset if none), restored on delete where the API
+    can (it cannot clear limits)."""
 
     @overload
     def __init__(
@@ -79,6 +90,7 @@ class FraudProtection(pulumi.dynamic.Resource, module="alisms", name="FraudProte
         hourly_limit: pulumi.Input[int],
         increase_rate: pulumi.Input[int],
         success_rate: pulumi.Input[int],
+        enabled: pulumi.Input[bool] = True,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

@@ -28,7 +28,7 @@ from pulumi_alisms.api import sender_ids as sender_ids_api
 from pulumi_alisms.api import templates as templates_api
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.contacts import Contact
-from pulumi_alisms.api.fraud import FraudLimits
+from pulumi_alisms.api.fraud import FraudSettings
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.api.sender_ids import Registration
 from pulumi_alisms.api.templates import Template, TemplateSummary
@@ -55,7 +55,7 @@ class LiveAccount:
     contacts: tuple[Contact, ...]
     thresholds: Mapping[str, WarningThreshold]  # by biz type
     frequency_limits: Mapping[str, FrequencyLimit]  # by biz type
-    fraud_protection: Mapping[str, FraudLimits | None]  # by its one id
+    fraud_protection: Mapping[str, FraudSettings | None]  # by its one id
     templates: tuple[TemplateSummary, ...]
     sender_ids: tuple[Registration, ...]
     template_details: Mapping[str, Template] = field(default_factory=dict)  # by code; see the module docstring
@@ -67,8 +67,8 @@ class LiveAccount:
         return len(self.contacts) + len(self.templates) + len(self.sender_ids)
 
     @property
-    def fraud(self) -> FraudLimits | None:
-        """The account's abuse prevention limits, if it has any."""
+    def fraud(self) -> FraudSettings | None:
+        """The account's abuse prevention switch and limits, unless both are as a new account has them."""
         return self.fraud_protection[FRAUD_PROTECTION_ID]
 
     def listed(self, kind: Kind) -> Sequence[Any]:
@@ -97,7 +97,7 @@ def read_account(
         contacts = pool.submit(account.contacts.list)
         thresholds = {biz: pool.submit(account.thresholds.get, biz) for biz in BIZ_TYPES}
         frequency = {biz: pool.submit(account.frequency.get, biz) for biz in BIZ_TYPES}
-        fraud = pool.submit(account.fraud.get)
+        fraud = pool.submit(account.fraud.settings)
         templates = _unique(template_pages.collect("templates", report), lambda t: t.template_code)
         registrations = registration_pages.collect("sender IDs", report)
         live = LiveAccount(

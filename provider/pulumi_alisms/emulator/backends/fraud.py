@@ -1,4 +1,6 @@
-"""OTP abuse (fraud) prevention limits: verification messages per hour, hour-on-hour growth, success rate."""
+"""OTP abuse (fraud) prevention: its on/off switch, and its limits (verification messages per hour,
+hour-on-hour growth, success rate). The limits apply to sends only while the switch is on; it is off
+until the account turns it on (OpencPrevFlagNew)."""
 
 from dataclasses import dataclass
 
@@ -9,6 +11,7 @@ from pulumi_alisms.rules.limits import fraud_problems
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS prev_limits (
     account TEXT PRIMARY KEY, hour_limit INTEGER, increase_rate INTEGER, success_rate INTEGER);
+CREATE TABLE IF NOT EXISTS prev_flags (account TEXT PRIMARY KEY, is_open INTEGER NOT NULL);
 """
 
 
@@ -22,7 +25,20 @@ class FraudLimits:
 
 
 class FraudBackend(Backend):
-    """The account's abuse prevention limits: the only code that reads or writes the ``prev_limits`` table."""
+    """The account's abuse prevention: the only code that reads or writes ``prev_limits`` and ``prev_flags``."""
+
+    def set_open(self, is_open: bool) -> None:
+        """Turn abuse prevention on or off."""
+        self.ctx.db.execute(
+            "INSERT INTO prev_flags (account, is_open) VALUES (?, ?) "
+            "ON CONFLICT (account) DO UPDATE SET is_open = excluded.is_open",
+            (self.ctx.account, int(is_open)),
+        )
+
+    def is_open(self) -> bool:
+        """Whether abuse prevention is on (off until first turned on)."""
+        row = self.ctx.db.execute("SELECT is_open FROM prev_flags WHERE account = ?", (self.ctx.account,)).fetchone()
+        return row is not None and bool(row["is_open"])
 
     def set(self, limits: FraudLimits) -> None:
         """Replace the limits (``InvalidParameter.PrevLimit`` if one is out of range)."""

@@ -34,10 +34,15 @@ class FrequencyBackend(Backend):
 
     def limits(self, biz_type: str) -> dict[str, int]:
         """The limits in force for one BizType, by ``rules.limits`` field (vendor defaults until set)."""
+        configured = self.configured(biz_type)
+        return dict(DEFAULT_FREQUENCY) if configured is None else configured
+
+    def configured(self, biz_type: str) -> dict[str, int] | None:
+        """The limits the account set for one BizType, or ``None`` before any setting."""
         row = self.ctx.db.execute(
             "SELECT minute_limit, hour_limit, daily_limit FROM flow_limits WHERE account = ? AND biz_type = ?",
             (self.ctx.account, biz_type),
         ).fetchone()
         if row is None:
-            return dict(DEFAULT_FREQUENCY)
+            return None
         return {"per_minute": row["minute_limit"], "per_hour": row["hour_limit"], "per_day": row["daily_limit"]}

@@ -32,6 +32,7 @@ from pulumi_alisms.rules.templates import (
     template_variables,
 )
 
+MISSING_PARAMETERS = "isv.TEMPLATE_MISSING_PARAMETERS"  # a template variable TemplateParam gives no value
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS templates (
     account TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL, type INTEGER NOT NULL,
@@ -101,7 +102,7 @@ class Template:
         for name in template_variables(content):
             value = values.get(name)
             if value is None:
-                raise business("isv.TEMPLATE_MISSING_PARAMETERS",
+                raise business(MISSING_PARAMETERS,
                                f"TemplateParam has no value for ${{{name}}} of the template {self.code}.")  # fmt: skip
             if isinstance(value, dict | list):
                 raise invalid("TemplateParam", f"the value of {name!r} must be text or a number")
