@@ -174,3 +174,15 @@ def sdk_endpoint(version: str, region_id: str) -> str:
         Config(access_key_id="oracle", access_key_secret="oracle", region_id=region_id)
     )
     return str(client._endpoint)
+
+
+def published_parameters(version: str, action: str) -> dict[str, bool]:
+    """Parameter name -> required, exactly as the metadata publishes them (without the SDK's own extras)."""
+    published = (metadata(version) or {}).get("apis", {}).get(action, {})
+    return {item["name"]: bool(item.get("schema", {}).get("required")) for item in published.get("parameters", [])}
+
+
+def published_response_fields(version: str, action: str) -> frozenset[str]:
+    """The answer's top-level fields in the 2024 snapshot (empty where it has none for the operation)."""
+    published = (metadata(version) or {}).get("apis", {}).get(action, {})
+    return frozenset((published.get("response_2024") or {}).get("properties", {}))
