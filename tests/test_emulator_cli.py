@@ -272,7 +272,9 @@ def test_a_decision_survives_the_automatic_review(pending: tuple[AccountClient, 
     assert (
         run_cli("emulator", "reject", registration_id, "--reason", reason, "--state-file", state_file).returncode == 0
     )
-    assert run_cli("emulator", "approve", code, "--state-file", state_file).returncode == 0
+    approved = run_cli("emulator", "approve", code, "--state-file", state_file)
+    assert approved.returncode == 0
+    assert approved.stdout.rstrip().endswith("status Approved"), approved.stdout  # not the wire's AUDIT_STATE_PASS
     assert run_cli("emulator", "advance", "30d", "--state-file", state_file).returncode == 0
     assert registration_review(account, registration_id) == ("Rejected", reason)
     assert template_review(account, code) == ("Approved", None)

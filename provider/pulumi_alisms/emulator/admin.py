@@ -122,7 +122,8 @@ def _decide(store: Store, object_id: str, account: str, reason: str | None, kind
             decided = mainland_admin.decide(ctx, kind, object_id, reason)
     if decided is None:
         raise UnknownObjectError(object_id, account)
-    return Decision(_KIND_NAMES[kind], object_id, account, decided.label, decided.status, reason)
+    status = decided.status.review_status if isinstance(decided, Template) else decided.status
+    return Decision(_KIND_NAMES[kind], object_id, account, decided.label, status, reason)
 
 
 def _kind_of(ctx: Context, object_id: str) -> str:

@@ -24,6 +24,7 @@ from pulumi_alisms.emulator.backends._base import Backend, from_row, written
 from pulumi_alisms.emulator.backends.contacts import ContactsBackend
 from pulumi_alisms.emulator.backends.signatures import SignaturesBackend
 from pulumi_alisms.emulator.errors import ApiError, business, invalid, not_found
+from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.rules.templates import (
     INTL_TYPE_KINDS,
     TEMPLATE_KINDS_BY_CODE,
@@ -58,6 +59,17 @@ class TemplateState(StrEnum):
     APPROVED = "AUDIT_STATE_PASS"
     REJECTED = "AUDIT_STATE_NOT_PASS"
     CANCELLED = "AUDIT_SATE_CANCEL"  # sic: Alibaba's spelling (the SDK documents it so)
+
+    @property
+    def review_status(self) -> ReviewStatus:
+        """The state in the project's status vocabulary, for people (``alisms emulator approve`` prints it)."""
+        return _REVIEW_STATUS[self]
+
+
+_REVIEW_STATUS = {
+    TemplateState.REVIEWING: ReviewStatus.UNDER_REVIEW, TemplateState.APPROVED: ReviewStatus.APPROVED,
+    TemplateState.REJECTED: ReviewStatus.REJECTED, TemplateState.CANCELLED: ReviewStatus.CANCELLED,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
