@@ -341,7 +341,7 @@ def bench_drift(run: Run) -> None:
     print(f"## (2) `alisms drift` on {run.objects} objects ({senders} SenderIds, {templates} templates, "
           f"{contacts} contacts)\n")  # fmt: skip
     spec = run.workdir / "drift" / "account.yaml"
-    exported = subprocess.run([*ALISMS, "export", "--state-file", store.path, "--output", str(spec)],
+    exported = subprocess.run([*ALISMS, "export", "--state-file", store.path, "--file", str(spec)],
                               capture_output=True, text=True)  # fmt: skip
     if exported.returncode != 0:
         print(f"`alisms export` is not available or failed (exit {exported.returncode}): "

@@ -48,7 +48,7 @@ def seeded_account(workdir: Path, name: str, objects: int) -> tuple[Store, Path,
                                  remark="Sign-in codes", intl_type=2)  # fmt: skip
     account.close()
     spec = workdir / name / "account.yaml"
-    subprocess.run([*ALISMS, "export", "--state-file", store.path, "--output", str(spec)], check=True,
+    subprocess.run([*ALISMS, "export", "--state-file", store.path, "--file", str(spec)], check=True,
                    capture_output=True)  # fmt: skip
     return store, spec, objects - templates, templates
 

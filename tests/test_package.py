@@ -57,12 +57,15 @@ def test_the_wheel_runs_the_cli_and_the_quickstart_outside_the_repository(venv: 
 
     help_text = subprocess.run([str(venv / "bin" / "alisms"), "--help"], capture_output=True, text=True,
                                timeout=60, env=env, check=True).stdout  # fmt: skip
+    version_text = subprocess.run([str(venv / "bin" / "alisms"), "--version"], capture_output=True, text=True,
+                                  timeout=60, env=env, check=True).stdout  # fmt: skip
     project = tmp_path / "my-sms"
     shutil.copytree(REPOSITORY / "examples" / "quickstart", project,
                     ignore=shutil.ignore_patterns(".alisms", ".pulumi-state"))  # fmt: skip
     run = subprocess.run(["bash", "run.sh"], cwd=project, capture_output=True, text=True, timeout=300, env=env)
 
     assert "validate" in help_text and "emulator" in help_text
+    assert version_text == f"alisms {VERSION}\n"
     assert run.returncode == 0, run.stderr
     assert "created" in run.stdout and (project / ".alisms" / "account.db").exists()
     assert f"--state-file {project}/.alisms/account.db approve" in run.stdout  # hints right outside the repository

@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full command tree."""
     description = "Alibaba Cloud international SMS as code: GitOps checks and the live-account emulator."
     parser: argparse.ArgumentParser = Parser(prog="alisms", description=description)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_PrintVersion, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for register in COMMAND_GROUPS:
         register(commands)
@@ -54,13 +54,18 @@ def _one_line(text: str) -> str:
     return "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+class _PrintVersion(argparse.Action):
+    """``--version``, reading the installed version only when asked (importlib.metadata costs ~0.05 s)."""
 
-    try:
-        return version("pulumi-alisms")
-    except PackageNotFoundError:
-        return "unknown"
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("pulumi-alisms")
+        except PackageNotFoundError:
+            installed = "unknown"
+        print(f"{parser.prog} {installed}")
+        parser.exit(0)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 20  # a valid file nests 5 levels deep
 DICT_SOURCE = "<dict>"
 FAST_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STR_TAG = "tag:yaml.org,2002:str"
 
 
 def read_text(document: Document) -> str:
@@ -77,6 +78,7 @@ class Composer:
         self.resolver = yaml.resolver.Resolver()
         self.constructor = yaml.constructor.SafeConstructor()
         self.stack: list[_Frame] = []
+        self._tags: dict[tuple[str, tuple[bool, bool]], str] = {}
 
     def compose(self, text: str) -> Document:
         """Read ``text`` in one pass; raises :class:`SpecError` at the first syntax error."""
@@ -172,11 +174,21 @@ class Composer:
         parent.key = None
         return path, attached
 
+    def _resolved(self, value: str, implicit: tuple[bool, bool]) -> str:
+        """The tag YAML's resolver gives an untagged scalar; repeated values (countries, types) resolve once."""
+        key = (value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = self.resolver.resolve(yaml.ScalarNode, value, implicit)
+        return tag
+
     def _construct(self, event: yaml.ScalarEvent) -> tuple[Any, str | None]:
         """A scalar's value as YAML's safe schema reads it, or its text and why it cannot be read."""
         tag = event.tag
         if tag in (None, "!"):
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self._resolved(event.value, event.implicit)
+        if tag == STR_TAG:  # most scalars: the text is the value
+            return event.value, None
         construct = yaml.constructor.SafeConstructor.yaml_constructors.get(tag)
         if construct is None:
             return event.value, f"unsupported tag {_short_tag(tag)}"
