@@ -4,11 +4,14 @@ exact call counters under concurrent calls."""
 
 import json
 import os
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
@@ -16,7 +19,9 @@ from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.api.thresholds import ThresholdsApi
 from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, REPLAY_WINDOW_SECONDS, EmulatorApp
-from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.emulator.context import Context
+from pulumi_alisms.emulator.routes import ROUTES
+from pulumi_alisms.emulator.store import SnapshotBusy, Store
 from pulumi_alisms.spec.live import read_account
 from support import sender_inputs, serve_cli_emulator
 
@@ -94,3 +99,42 @@ def open_fresh_app_client(store: Store) -> ThresholdsApi:
     rpc = RpcClient("http://embedded.alisms", Credentials(DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET),
                     transport=httpx.WSGITransport(app=app))  # fmt: skip
     return ThresholdsApi(rpc)
+
+
+def test_a_read_transaction_that_writes_after_another_writer_says_so(store: Store) -> None:
+    reader, writer = store.connection(), sqlite3.connect(store.path, isolation_level=None)
+    try:
+        with pytest.raises(SnapshotBusy), store.transaction(write=False) as db:
+            db.execute("SELECT count(*) FROM counters").fetchone()  # the snapshot starts here
+            writer.execute("INSERT INTO counters (action, calls) VALUES ('Elsewhere', 1)")
+            db.execute("INSERT INTO counters (action, calls) VALUES ('Here', 1)")
+    finally:
+        writer.close()
+    assert dict(reader.execute("SELECT action, calls FROM counters").fetchall()) == {"Elsewhere": 1}
+
+
+def test_a_read_that_must_write_runs_again_under_the_write_lock(
+    store: Store, account: AccountClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads run on a snapshot; one that writes after a concurrent write is not lost, and is not half-done."""
+    route = ("2017-05-25", "QuerySmsTemplateList")
+    real, runs = ROUTES[route], []
+
+    def deciding_read(ctx: Context) -> dict[str, Any]:
+        runs.append(ctx.db.in_transaction)
+        if len(runs) == 1:  # another writer commits after this read's snapshot began
+            ctx.db.execute("SELECT count(*) FROM counters").fetchone()
+            with Store(store.path).transaction() as other:
+                other.execute("INSERT INTO settings (key, value) VALUES ('elsewhere', 'x')")
+        ctx.db.execute("INSERT INTO settings (key, value) VALUES (?, 'y')", (f"decided-{len(runs)}",))
+        return real(ctx)
+
+    monkeypatch.setitem(ROUTES, route, deciding_read)
+    admin.reset_stats(store)
+
+    assert list(account.templates.iter_all()) == []
+
+    assert len(runs) == 2
+    settings = dict(store.connection().execute("SELECT key, value FROM settings").fetchall())
+    assert ("decided-1" not in settings, settings.get("decided-2"), settings.get("elsewhere")) == (True, "y", "x")
+    assert admin.stats(store) == {"QuerySmsTemplateList": 1}  # counted once, though it ran twice

@@ -7,6 +7,7 @@ answers carrying ``RequestId``.
 
 import json
 import logging
+import sqlite3
 import threading
 import time
 import uuid
@@ -23,7 +24,7 @@ from pulumi_alisms.emulator.errors import ApiError, internal_error, not_found, t
 from pulumi_alisms.emulator.faults import FaultConfig, FaultInjector
 from pulumi_alisms.emulator.params import Params
 from pulumi_alisms.emulator.routes import ACTIONS, ROUTES
-from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.emulator.store import SnapshotBusy, Store
 
 DEV_ACCESS_KEY_ID = "alisms-dev"
 DEV_ACCESS_KEY_SECRET = "alisms-dev-secret"
@@ -36,6 +37,8 @@ MAX_PARAMETERS = 1_000  # the widest operation takes a few dozen
 # at most twice that after it was first seen: older ones are forgotten, checked once a minute.
 REPLAY_WINDOW_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS
 NONCE_PURGE_SECONDS = 60
+# Operations that only read, by Alibaba's naming; one that writes all the same is run again under the write lock.
+READ_ACTION_PREFIXES = ("Query", "Get", "List", "Describe")
 # Protocol parameters that are not the operation's own.
 _PROTOCOL_PARAMS = frozenset(
     {"Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
@@ -120,22 +123,43 @@ class EmulatorApp:
         self, account: str, nonce: str, action: str, handler: Any, params: Params, fault: str | None, now: float,
         base_url: str,
     ) -> dict[str, Any]:  # fmt: skip
-        """Record the nonce and the call, then run the operation in one transaction."""
+        """Record the nonce and the call, then run the operation.
+
+        A write operation runs in the same transaction as its nonce and its count. A read (``Query``, ``Get``,
+        ``List``...) records them in a short write transaction of their own, then runs on a snapshot without
+        the write lock, so concurrent reads do not queue behind each other; a read that turns out to write
+        (a review the clock has decided) runs again under the lock.
+        """
         speed = clock.review_speed(self.store)
         wall = time.time()
         self._purge_nonces(wall)
+        failure: ApiError | None = None
+        result: dict[str, Any] = {}
+
+        def operation(db: sqlite3.Connection) -> None:
+            nonlocal result, failure
+            try:
+                with self.store.savepoint(db):  # a refused operation writes nothing, but its call still counts
+                    result = handler(Context(account=account, params=params, db=db, now=now, speed=speed,
+                                             base_url=base_url))  # fmt: skip
+                failure = None
+            except ApiError as error:
+                failure = error
+
+        reads = fault is None and action.startswith(READ_ACTION_PREFIXES)
         with self.store.transaction() as db:
             if not self.store.use_nonce(db, nonce, wall):
                 raise ApiError("SignatureNonceUsed", "Specified signature nonce was used already.")
             self.store.count_call(db, action)
-            if fault is None:
-                try:
-                    with self.store.savepoint(db):  # a refused operation writes nothing, but its call still counts
-                        result = handler(Context(account=account, params=params, db=db, now=now, speed=speed,
-                                                 base_url=base_url))  # fmt: skip
-                    failure: ApiError | None = None
-                except ApiError as error:
-                    failure = error
+            if fault is None and not reads:
+                operation(db)
+        if reads:
+            try:
+                with self.store.transaction(write=False) as db:
+                    operation(db)
+            except SnapshotBusy:
+                with self.store.transaction() as db:
+                    operation(db)
         if fault == "throttle":
             raise throttled()
         if fault == "error":

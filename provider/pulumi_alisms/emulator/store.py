@@ -32,6 +32,10 @@ CREATE TABLE IF NOT EXISTS counters (action TEXT PRIMARY KEY, calls INTEGER NOT 
 """
 
 
+class SnapshotBusy(Exception):
+    """A read transaction (``transaction(write=False)``) tried to write after another writer committed."""
+
+
 class StateFileError(Exception):
     """The state file cannot be opened as an emulator account; the message is one line naming the file."""
 
@@ -75,13 +79,24 @@ class Store:
         return db
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
+    def transaction(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        ``write=True`` takes the write lock up front (concurrent writers queue). ``write=False`` reads a
+        snapshot without the lock, so readers never wait for one another or for a writer; a write inside it
+        needs the lock then, and raises :class:`SnapshotBusy` if the snapshot can no longer take it (another
+        process or thread wrote since): run the block again with ``write=True``.
+        """
         with self._serialized:
             db = self.connection()
-            db.execute("BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
             try:
                 yield db
+            except sqlite3.OperationalError as error:
+                db.execute("ROLLBACK")
+                if not write and (error.sqlite_errorname or "").startswith("SQLITE_BUSY"):
+                    raise SnapshotBusy() from error
+                raise
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
