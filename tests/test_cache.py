@@ -109,7 +109,7 @@ def test_templates_refresh_lists_and_gets_only_what_may_have_changed(
         second_run.close()
     assert calls(store, "QuerySmsTemplateList", "GetSmsTemplate") == {"QuerySmsTemplateList": 2, "GetSmsTemplate": 1}
     assert refreshed[changed] == {**states[changed], "status": "Rejected", "approved": False,
-                                  "status_reason": "Unclear use"}  # fmt: skip
+                                  "status_reason": "Unclear use", "next_action": "fix_and_resubmit"}  # fmt: skip
     assert {id_: refreshed[id_] for id_ in states if id_ != changed} == {
         id_: state for id_, state in states.items() if id_ != changed
     }  # remark and intl_type carried over exactly for unchanged approved templates

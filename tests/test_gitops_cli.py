@@ -463,6 +463,12 @@ def test_drift_lists_unmanaged_objects_and_registrations_needing_attention(
         20,
     )
     assert attention[waiting].detail.endswith("(20 days left); the file declares no documents to upload")
+    assert {item.id: item.next_action for item in report.attention} == {
+        ids["documents"]: "resubmit_expired",
+        ids["rejected"]: "fix_and_resubmit",
+        waiting: "upload_documents",
+    }
+    assert attention[waiting].next_action_due_at == attention[waiting].documents_due_at is not None
 
 
 def test_drift_cli_exit_codes_and_json(remote_account: AccountClient, env: dict[str, str], tmp_path: Path) -> None:
@@ -488,6 +494,8 @@ def test_drift_cli_exit_codes_and_json(remote_account: AccountClient, env: dict[
         "documents_due_at",
         "days_left",
         "detail",
+        "next_action",
+        "next_action_due_at",
     }
     assert (waiting["id"], waiting["key"], waiting["status"], waiting["days_left"]) == (
         ids["documents"],
@@ -496,12 +504,15 @@ def test_drift_cli_exit_codes_and_json(remote_account: AccountClient, env: dict[
         30,
     )
     assert (rejected["id"], rejected["key"], rejected["status"]) == (ids["rejected"], None, "Rejected")
+    assert (waiting["next_action"], rejected["next_action"]) == ("upload_documents", "fix_and_resubmit")
+    assert waiting["next_action_due_at"] == waiting["documents_due_at"] and rejected["next_action_due_at"] is None
 
     text = run_cli("drift", path, env=env)
     assert text.returncode == 2
     assert "In the account, not in the file (1):" in text.stdout
     assert "Registrations that need attention (2):" in text.stdout
     assert "waiting for documents, due" in text.stdout and "(30 days left)" in text.stdout
+    assert "NEXT ACTION" in text.stdout and "fix_and_resubmit" in text.stdout
 
     remote_account.contacts.delete(2)
     remote_account.sender_ids.delete(ids["rejected"])

@@ -19,15 +19,17 @@ def test_a_signature_goes_from_review_to_carrier_registration(
 
     id_, state = signatures.up("brand", {"name": SIGNATURE, "source": "company", "qualification_id": qualification_id})
     assert (id_, state["status"], state["approved"], state["registered"]) == (SIGNATURE, "UnderReview", False, False)
+    assert (state["next_action"], state.get("next_action_due_at")) == ("wait_for_review", None)
 
     admin.approve(module_store, SIGNATURE)
     _, approved, _ = signatures.read("brand", id_, state)
     assert approved["approved"] and not approved["registered"]
+    assert approved["next_action"] == "wait_for_carrier_registration"
     assert {entry["status"] for entry in approved["carrier_registration"]} == {"Registering"}
 
     mainland_admin.register_carrier(module_store, SIGNATURE, DEV_ACCESS_KEY_ID)
     _, registered, _ = signatures.read("brand", id_, approved)
-    assert registered["registered"]
+    assert registered["registered"] and registered["next_action"] == "none"
     try:
         signatures.delete("brand", id_, registered)
     except ProviderHostError as error:
@@ -53,7 +55,11 @@ def test_a_rejected_signature_is_resubmitted_after_a_fix(
     id_, state = signatures.up("second", inputs)
     admin.reject(module_store, id_, "Unclear use")
     _, rejected, _ = signatures.read("second", id_, state)
-    assert (rejected["status"], rejected["status_reason"]) == ("Rejected", "Unclear use")
+    assert (rejected["status"], rejected["status_reason"], rejected["next_action"]) == (
+        "Rejected",
+        "Unclear use",
+        "fix_and_resubmit",
+    )
 
     fixed = {**inputs, "remark": "The short name of our company, on our login codes"}
     assert signatures.diff("second", id_, rejected, fixed).replaces == []

@@ -135,13 +135,68 @@ def test_sender_id_expired_after_30_days_is_resubmitted(host: ProviderHost, modu
     assert state["status"] not in ("Expired",)
 
 
-def test_sender_id_wait_for_approved_fails_with_reason_and_withdraws(host: ProviderHost, live: AccountClient,
-                                                                     speed: Any) -> None:  # fmt: skip
+def test_sender_id_wait_for_approved_stops_at_a_rejection_saying_what_to_do(host: ProviderHost, live: AccountClient,
+                                                                            speed: Any) -> None:  # fmt: skip
     senders = driver_for(host, "SenderId")
-    inputs = {**SENDER, "sender_id": "SMS", "wait_for": "approved", "wait_timeout": 30}
-    with pytest.raises(ProviderHostError, match=r"Rejected: .*generic"):
+    inputs = {**SENDER, "sender_id": "SMS", "wait_for": "approved", "wait_timeout": 86_400}
+    with pytest.raises(ProviderHostError) as raised:
         senders.up("waiting", inputs)
+    line = one_line(raised.value)
+    assert re.search(r"Rejected \(Sender ID 'SMS' is generic.*\), so waiting cannot make it Approved: change the "
+                     r"inputs the reason names and run `pulumi up` to resubmit \(next_action fix_and_resubmit\)$",
+                     line), line  # fmt: skip
+    assert "wait_timeout" not in line  # stopped at the rejection, not at the timeout
     assert [r for r in live.sender_ids.list_all() if r.sender_id == "SMS"] == []
+
+
+def test_sender_id_wait_stops_when_documents_are_due_and_none_declared(host: ProviderHost, speed: Any) -> None:
+    senders = driver_for(host, "SenderId")
+    inputs = {**SENDER, "country": "TH", "sender_id": "ACMEWAIT"}
+    id_, state = senders.up("no-documents", inputs)
+    assert (state["status"], state["next_action"]) == ("DocumentsRendered", "upload_documents")
+    waiting = {**inputs, "wait_for": "approved", "wait_timeout": 86_400}
+    checked, failures = senders.check("no-documents", waiting, olds=state)  # an existing registration: not refused
+    assert failures == []
+    with pytest.raises(ProviderHostError) as raised:
+        senders.update("no-documents", id_, state, without(checked))
+    line = one_line(raised.value)
+    assert "DocumentsRendered, so waiting cannot make it Approved: declare `documents`" in line, line
+    assert f"by {state['next_action_due_at'][:10]}" in line and "(next_action upload_documents)" in line
+    assert "wait_timeout" not in line
+
+
+def test_sender_id_next_action_follows_the_review(host: ProviderHost, workdir: Path, module_store: Store,
+                                                  speed: Any) -> None:  # fmt: skip
+    speed("realistic")
+    senders = driver_for(host, "SenderId")
+    id_, state = senders.up("next", {**SENDER, "sender_id": "ACMENEXT"})
+    assert (state["next_action"], state.get("next_action_due_at")) == ("wait_for_review", None)
+    admin.approve(module_store, id_)
+    assert refresh(senders, "next", id_, state)["next_action"] == "none"
+
+    rejected_id, rejected = senders.up("next-rejected", {**SENDER, "sender_id": "ACMEREJ"})
+    admin.reject(module_store, rejected_id, "The company name does not match the licence")
+    rejected = refresh(senders, "next-rejected", rejected_id, rejected)
+    assert (rejected["next_action"], rejected.get("next_action_due_at")) == ("fix_and_resubmit", None)
+
+    (workdir / "next-license.pdf").write_bytes(b"%PDF-1.4 license")
+    documents = [{"type": "business_license", "path": "next-license.pdf"}]
+    th_id, th = senders.up("next-th", {**SENDER, "country": "TH", "sender_id": "ACMENEXT", "documents": documents})
+    assert (th["status"], th["next_action"]) in (("Submitted", "upload_documents"),
+                                                 ("DocumentsToBeRendered", "upload_documents"))  # fmt: skip
+    clock.advance(module_store, 86400)
+    th = refresh(senders, "next-th", th_id, th)
+    assert th["status"] == "DocumentsRendered" and th["next_action"] == "upload_documents"
+    assert th["next_action_due_at"] == th["documents_due_at"] is not None
+    clock.advance(module_store, 31 * 86400)
+    th = refresh(senders, "next-th", th_id, th)
+    assert (th["status"], th["next_action"], th.get("next_action_due_at")) == ("Expired", "resubmit_expired", None)
+
+
+def one_line(error: ProviderHostError) -> str:
+    """The provider's one-line failure out of the host's traceback."""
+    (line,) = [line for line in str(error).splitlines() if "OperationFailed: " in line]
+    return line.split("OperationFailed: ", 1)[1]
 
 
 def test_sender_id_refresh_drops_out_of_band_delete(host: ProviderHost, live: AccountClient, speed: Any) -> None:
@@ -175,10 +230,12 @@ def test_template_review_update_and_replace(host: ProviderHost, module_store: St
     templates = driver_for(host, "MessageTemplate")
     id_, state = templates.up("login", TEMPLATE)
     assert (state["status"], state["approved"], state["template_code"]) == ("UnderReview", False, id_)
+    assert (state["next_action"], state.get("next_action_due_at")) == ("wait_for_review", None)
     admin.approve(module_store, id_)
     speed("instant")
     state = refresh(templates, "login", id_, state)
     assert (state["status"], state["approved"], state.get("status_reason")) == ("Approved", True, None)
+    assert state["next_action"] == "none"
     assert_no_diff(templates, "login", id_, state, TEMPLATE)
     changed = {**TEMPLATE, "content": "Your login code is ${code}."}
     checked, _ = templates.check("login", changed, olds=state)
@@ -187,7 +244,11 @@ def test_template_review_update_and_replace(host: ProviderHost, module_store: St
     bad = {**TEMPLATE, "content": "Get your code at bit.ly/abc"}
     bad_id, bad_state = templates.up("shortener", bad)
     bad_state = refresh(templates, "shortener", bad_id, bad_state)
-    assert (bad_state["status"], bad_state["approved"]) == ("Rejected", False)
+    assert (bad_state["status"], bad_state["approved"], bad_state["next_action"]) == (
+        "Rejected",
+        False,
+        "fix_and_resubmit",
+    )
     assert "shortener" in bad_state["status_reason"]
     checked, _ = templates.check("shortener", TEMPLATE, olds=bad_state)
     diff = templates.diff("shortener", bad_id, bad_state, without(checked))

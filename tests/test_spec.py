@@ -52,6 +52,7 @@ sender_ids:
     company_name: Acme Pay Ltd
     use_case: notification
     sample_templates: [shipped]
+    documents: [{type: business_license, path: docs/acme-license.pdf}]   # TH asks for documents
     wait_for: approved
     wait_timeout: 600
   acme-my:

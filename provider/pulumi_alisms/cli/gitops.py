@@ -179,8 +179,8 @@ def _drift(args: argparse.Namespace) -> int:
         if report.attention:
             print(f"\nRegistrations that need attention ({len(report.attention)}):")
             rows = [[item.id, item.key or "(not in the file)", f"{item.sender_id} for {item.country}", item.status,
-                     item.detail] for item in report.attention]  # fmt: skip
-            print(table(["ID", "KEY", "SENDER ID", "STATUS", "DETAIL"], rows))
+                     item.next_action, item.detail] for item in report.attention]  # fmt: skip
+            print(table(["ID", "KEY", "SENDER ID", "STATUS", "NEXT ACTION", "DETAIL"], rows))
     failing = [category for category in args.fail_on if getattr(report, category)]
     return CHANGES_EXIT if failing else 0
 

@@ -68,6 +68,8 @@ def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Pr
     ``existing`` registrations (already in state, imported, or an account file entry with ``import``) skip
     the refusal of paid/offline and self-registered countries: those rules are about submitting online,
     and the vendor's advice for such countries is precisely to register offline and adopt the result.
+    A new registration that waits for approval in a country that asks for documents must declare them
+    (an existing one that is stuck is stopped by the wait loop instead, which knows its status).
     """
     country = registration_problems("country", inputs.country)
     if existing and country_rules(inputs.country) is not None:
@@ -79,6 +81,11 @@ def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Pr
     ]
     if inputs.website is not None and not inputs.website.startswith(("http://", "https://")):
         problems.append(Problem("website", f"{inputs.website!r} must be a full URL such as https://example.com"))
+    rules = country_rules(inputs.country)
+    if not existing and inputs.wait_for == "approved" and rules and rules.documents_required and not inputs.documents:
+        problems.append(Problem("documents", f"{inputs.country} asks for registration documents, so wait_for: approved "
+                                "would wait in vain until wait_timeout: declare documents (type and path of each; "
+                                "see docs/countries.md), or set wait_for: none and add them later"))  # fmt: skip
     for index, document in enumerate(inputs.documents):
         problem = _document_problem(document.path)
         if problem:

@@ -22,6 +22,7 @@ from pulumi_alisms.errors import AliSmsApiError, AliSmsError, ConfigurationError
 from pulumi_alisms.inputs.diff import Diff
 from pulumi_alisms.resources import _sdk_workarounds  # noqa: F401  (installed on import)
 from pulumi_alisms.rules import Problem
+from pulumi_alisms.rules.next_action import NextStep
 
 T = TypeVar("T")
 PROVIDER_KEY = "__provider"
@@ -154,13 +155,14 @@ def poll_until(
     fetch: Callable[[], T],
     *,
     done: Callable[[T], bool],
-    failure: Callable[[T], str | None],
+    next_step: Callable[[T], NextStep],
     status: Callable[[T], str],
     goal: str,
     timeout: int,
 ) -> T:
-    """Poll ``fetch`` with doubling intervals (at most 30 s) until ``done``; a :class:`ProviderError` as soon as
-    ``failure`` says why the object cannot get there (a rejection), or once ``timeout`` seconds have passed."""
+    """Poll ``fetch`` with doubling intervals (at most 30 s) until ``done``; a :class:`ProviderError` saying what to
+    do as soon as ``next_step`` is the user's (rejected, expired, documents due and none declared: waiting gets
+    the object nowhere), or once ``timeout`` seconds have passed."""
     started = time.monotonic()
     deadline = started + timeout
     interval = 1.0
@@ -168,9 +170,10 @@ def poll_until(
         if done(current):
             progress(f"{label}: {goal} after {time.monotonic() - started:.0f}s")
             return current
-        why = failure(current)
-        if why is not None:
-            raise ProviderError(f"{label} {why}")
+        step = next_step(current)
+        if step.by_user:
+            raise ProviderError(f"{label}: {status(current)}, so waiting cannot make it {goal}: {step.advice} "
+                                f"(next_action {step.action})")  # fmt: skip
         if time.monotonic() >= deadline:
             raise ProviderError(f"{label} is still {status(current)} after wait_timeout={timeout}s; "
                                 "raise wait_timeout or use wait_for: none and refresh later")  # fmt: skip

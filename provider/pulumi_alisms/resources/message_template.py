@@ -31,10 +31,11 @@ from pulumi_alisms.resources._base import (
     register_outputs,
     typed_inputs,
 )
+from pulumi_alisms.rules.next_action import NextAction, next_step
 from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.rules.templates import TemplateKind
 
-OUTPUT_FIELDS = ("template_code", "status", "status_reason", "approved")
+OUTPUT_FIELDS = ("template_code", "status", "status_reason", "approved", "next_action", "next_action_due_at")
 TEMPLATE_UNDER_REVIEW = "isv.ERROR_Template_NOT_DELETE"
 
 
@@ -49,6 +50,8 @@ def _state(template: Template) -> dict[str, Any]:
         "status": template.status,
         "status_reason": template.status_reason,
         "approved": template.status == ReviewStatus.APPROVED,
+        "next_action": next_step(template.status).action,
+        "next_action_due_at": None,
     }
 
 
@@ -159,6 +162,11 @@ class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTem
     """The reviewer's reason for a rejection; unset otherwise."""
     approved: pulumi.Output[bool]
     """Whether ``status`` is ``Approved``: the template can be sent."""
+    next_action: pulumi.Output[NextAction]
+    """What happens next (docs/resources.md, "Next action"): ``none``, ``wait_for_review``, ``fix_and_resubmit``
+    or ``contact_account_manager``."""
+    next_action_due_at: pulumi.Output[str | None]
+    """When ``next_action`` is due; unset (templates have no deadline)."""
 
     @overload
     def __init__(

@@ -41,11 +41,12 @@ from pulumi_alisms.resources._base import (
     typed_inputs,
     without_provider,
 )
+from pulumi_alisms.rules.next_action import NextAction, NextStep, next_step
 from pulumi_alisms.rules.sender_ids import UseCase
-from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, RegistrationStatus
+from pulumi_alisms.rules.statuses import RegistrationStatus
 
 OUTPUT_FIELDS = ("registration_id", "status", "status_reason", "approved", "submitted_at", "reviewed_at",
-                 "documents_due_at", "uploaded_documents")  # fmt: skip
+                 "documents_due_at", "uploaded_documents", "next_action", "next_action_due_at")  # fmt: skip
 UPLOAD_REFUSED_IN_STATUS = "isv.SENDER_ID_STATUS_NOT_SUPPORT_UPLOAD"
 
 
@@ -62,10 +63,16 @@ def _has_documents(registration: Registration, uploads: list[DocumentUpload]) ->
     return held == sorted(wanted)
 
 
-def _outputs(registration: Registration) -> dict[str, Any]:
+def _next_step(registration: Registration, inputs: dict[str, Any]) -> NextStep:
+    return next_step(registration.status, documents_declared=bool(inputs.get("documents")),
+                     documents_due_at=registration.documents_due_at, country=registration.country)  # fmt: skip
+
+
+def _outputs(registration: Registration, inputs: dict[str, Any]) -> dict[str, Any]:
     def stamp(value: Any) -> str | None:
         return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
 
+    step = _next_step(registration, inputs)
     return {
         "registration_id": registration.registration_id,
         "status": registration.status,
@@ -75,6 +82,8 @@ def _outputs(registration: Registration) -> dict[str, Any]:
         "reviewed_at": stamp(registration.reviewed_at),
         "documents_due_at": stamp(registration.documents_due_at),
         "uploaded_documents": [document.type for document in registration.documents],
+        "next_action": step.action,
+        "next_action_due_at": stamp(step.due_at),
     }
 
 
@@ -115,7 +124,7 @@ class SenderIdProvider(AccountProvider):
             if not ack.replayed:
                 api.delete(ack.registration_id)
             raise
-        return CreateResult(registration.registration_id, {**inputs, **_outputs(registration)})
+        return CreateResult(registration.registration_id, {**inputs, **_outputs(registration, inputs)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         registration = self.account.sender_ids.lookup(id_)
@@ -124,7 +133,7 @@ class SenderIdProvider(AccountProvider):
         state = without_provider(props)
         local = {name: state.get(name, default) for name, default in _LOCAL_DEFAULTS.items()}
         inputs = {**local, **_remote_inputs(registration)}
-        return ReadResult(id_, {**inputs, **_outputs(registration)}, inputs)
+        return ReadResult(id_, {**inputs, **_outputs(registration, inputs)}, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = typed_inputs(SenderIdInputs, news)
@@ -140,7 +149,7 @@ class SenderIdProvider(AccountProvider):
             )  # fmt: skip
             registration = self._fetch(id_)
         registration = self._advance(registration, inputs)
-        return UpdateResult({**inputs, **_outputs(registration)})
+        return UpdateResult({**inputs, **_outputs(registration, inputs)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         api = self.account.sender_ids
@@ -166,12 +175,10 @@ class SenderIdProvider(AccountProvider):
             registration,
             lambda: self._upload_if_asked(self._fetch(registration.registration_id), inputs),
             done=lambda current: current.status == RegistrationStatus.APPROVED,
-            failure=lambda current: (
-                f"was {current.status}: {current.status_reason or 'no reason'}"
-                if current.status in CLOSED_REGISTRATION_STATUSES
-                else None
+            next_step=lambda current: _next_step(current, inputs),
+            status=lambda current: (
+                f"{current.status} ({current.status_reason})" if current.status_reason else str(current.status)
             ),
-            status=lambda current: str(current.status),
             goal="Approved",
             timeout=int(inputs.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT),
         )
@@ -268,6 +275,11 @@ class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
     """The deadline for uploading documents (30 days after they were asked for), UTC; unset otherwise."""
     uploaded_documents: pulumi.Output[list[str]]
     """The types of the documents uploaded so far."""
+    next_action: pulumi.Output[NextAction]
+    """What happens next (docs/resources.md, "Next action"): ``none``, ``wait_for_review``, ``upload_documents``,
+    ``fix_and_resubmit``, ``resubmit_expired``, ``contact_account_manager`` or ``register_in_console``."""
+    next_action_due_at: pulumi.Output[str | None]
+    """When ``next_action`` is due (the end of the document window), UTC; unset when it has no deadline."""
 
     @overload
     def __init__(self, resource_name: str, args: SenderIdArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...

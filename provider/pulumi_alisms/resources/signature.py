@@ -34,15 +34,21 @@ from pulumi_alisms.resources._base import (
     typed_inputs,
     without_provider,
 )
+from pulumi_alisms.rules.next_action import NextAction, NextStep, next_step
 from pulumi_alisms.rules.signatures import SignatureSource, SignatureType
-from pulumi_alisms.rules.statuses import ReviewStatus
 
-OUTPUT_FIELDS = ("status", "status_reason", "approved", "registered", "carrier_registration")
+OUTPUT_FIELDS = ("status", "status_reason", "approved", "registered", "carrier_registration", "next_action",
+                 "next_action_due_at")  # fmt: skip
 _LOCAL_DEFAULTS: dict[str, Any] = {"wait_for": "none", "wait_timeout": DEFAULT_WAIT_TIMEOUT,
                                    "deletion_protection": True}  # fmt: skip
 
 
+def _next_step(signature: LiveSignature) -> NextStep:
+    return next_step(signature.status, registered=signature.registered)
+
+
 def _outputs(signature: LiveSignature) -> dict[str, Any]:
+    step = _next_step(signature)
     return {
         "status": signature.status,
         "status_reason": signature.status_reason,
@@ -50,6 +56,8 @@ def _outputs(signature: LiveSignature) -> dict[str, Any]:
         "registered": signature.registered,
         "carrier_registration": [{"carrier": entry.carrier, "status": str(entry.status),
                                   "completed_at": entry.completed_at} for entry in signature.carrier_registration],
+        "next_action": step.action,
+        "next_action_due_at": None,
     }  # fmt: skip
 
 
@@ -118,12 +126,8 @@ class SignatureProvider(AccountProvider):
             signature,
             lambda: self._fetch(signature.name),
             done=lambda current: current.approved and (wait_for == "approved" or current.registered),
-            failure=lambda current: (
-                f"was {current.status}: {current.status_reason or 'no reason'}"
-                if current.status in (ReviewStatus.REJECTED, ReviewStatus.CANCELLED)
-                else None
-            ),
-            status=lambda current: f"{current.status} (registered: {current.registered})",
+            next_step=_next_step,
+            status=lambda current: f"{current.status} ({current.status_reason or f'registered: {current.registered}'})",
             goal=wait_for,
             timeout=int(inputs.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT),
         )
@@ -184,6 +188,11 @@ class Signature(pulumi.dynamic.Resource, module="alisms", name="Signature"):
     """Whether a carrier delivers the signature's messages (sends fail with PORT_NOT_REGISTERED until then)."""
     carrier_registration: pulumi.Output[list[dict[str, Any]]]
     """Per carrier (``mobile``, ``unicom``, ``telecom``): ``status`` and ``completed_at``."""
+    next_action: pulumi.Output[NextAction]
+    """What happens next (docs/resources.md, "Next action"): ``none``, ``wait_for_review``, ``fix_and_resubmit``,
+    ``wait_for_carrier_registration`` or ``contact_account_manager``."""
+    next_action_due_at: pulumi.Output[str | None]
+    """When ``next_action`` is due; unset (signatures have no deadline)."""
 
     def __init__(self, resource_name: str, args: SignatureArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props = {name: value for name, value in args_to_props(args).items() if value is not None}

@@ -8,8 +8,11 @@ project's snapshot of it. Registration kinds:
 - ``paid_offline``: paid sender IDs, registered offline by the account manager (RU, KH, VN, RS, KZ);
 - ``self_registration``: the customer registers with the local regulator, then asks the account
   manager to configure it (SG).
+
+``python -m pulumi_alisms.rules.countries --markdown`` prints docs/countries.md, the table of this module.
 """
 
+import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -85,3 +88,50 @@ def registration_problems(field: str, code: str) -> list[Problem]:
             )
         ]
     return []
+
+
+_HOW: dict[tuple[RegistrationKind, bool], str] = {
+    ("required", True): "`SenderId` with `documents`",
+    ("required", False): "`SenderId`",
+    ("paid_offline", False): "paid: your account manager registers it offline; adopt it with `import`",
+    ("self_registration", False): "register with the local regulator, ask your account manager to configure it; "
+    "adopt it with `import`",
+}
+
+
+def countries_markdown() -> str:
+    """docs/countries.md: every country that is not ``optional``, with what registering there involves."""
+    every = [CountryRules(code, "optional", False) if rules is None else rules
+             for code in sorted(ISO_COUNTRY_CODES) for rules in [country_rules(code)]]  # fmt: skip
+    listed = [rules for rules in every if rules.registration != "optional"]
+    lines = [
+        "# Countries",
+        "",
+        "<!-- Generated from provider/pulumi_alisms/rules/countries.py by "
+        "`python -m pulumi_alisms.rules.countries --markdown`; do not edit by hand. -->",
+        "",
+        "What registering a SenderID involves for each destination country: this release's snapshot of Alibaba's",
+        'table, which the vendor calls "for reference only and subject to change". The other',
+        f"{len(every) - len(listed)} ISO 3166-1 alpha-2 codes are `optional`: no registration is needed, and a "
+        "default sender ID is used when none is registered.",
+        "",
+        "| Country | Registration | Documents | How |",
+        "| --- | --- | --- | --- |",
+    ]
+    for rules in listed:
+        documents = "yes" if rules.documents_required else "no"
+        how = _HOW[(rules.registration, rules.documents_required)]
+        lines.append(f"| {rules.code} | `{rules.registration}` | {documents} | {how} |")
+    lines += [
+        "",
+        "Where documents are required, the registration asks for them (`DocumentsRendered`) and they are due 30 days",
+        "later (`next_action` `upload_documents`, `next_action_due_at`); `pulumi up` uploads the declared `documents`.",
+        "`wait_for: approved` without `documents` is refused there: it could only wait until `wait_timeout`.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--markdown"]:
+        sys.exit("usage: python -m pulumi_alisms.rules.countries --markdown")
+    sys.stdout.write(countries_markdown())

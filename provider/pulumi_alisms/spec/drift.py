@@ -2,7 +2,8 @@
 
 A drift report holds the plan's differences for declared objects, the account's undeclared objects (the
 plan's deletions) and undeclared settings that hold anything but the vendor defaults, and registrations
-that need attention, declared or not: Rejected, Expired, and waiting for documents.
+that need attention, declared or not: Rejected, Expired, waiting for documents, and any other whose next step
+is the user's (``rules.next_action``), each with that next action.
 """
 
 import math
@@ -13,6 +14,7 @@ from typing import Any
 
 from pulumi_alisms.api.sender_ids import Registration
 from pulumi_alisms.kinds import KINDS, Setting
+from pulumi_alisms.rules.next_action import NextAction, NextStep, next_step
 from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, RegistrationStatus
 from pulumi_alisms.spec.changes import Change, changes
 from pulumi_alisms.spec.live import LiveAccount
@@ -47,6 +49,8 @@ class Attention:
     documents_due_at: str | None
     days_left: int | None
     detail: str
+    next_action: NextAction
+    next_action_due_at: str | None
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,14 @@ def drift(spec: AccountSpec, live: LiveAccount, now: datetime) -> DriftReport:
     ]
     unmanaged += _unmanaged_settings(spec, live)
     keys = {found.registration_id: key for key, found in pairing["SenderId"].items() if found is not None}
-    attention = [
-        _attention(registration, keys.get(registration.registration_id), spec, now)
-        for registration in live.sender_ids
-        if registration.status in ATTENTION_STATUSES
-    ]
+    attention = []
+    for registration in live.sender_ids:
+        key = keys.get(registration.registration_id)
+        declared = key is not None and bool(spec.sender_ids[key].documents)
+        step = next_step(registration.status, documents_declared=declared,
+                         documents_due_at=registration.documents_due_at, country=registration.country)  # fmt: skip
+        if registration.status in ATTENTION_STATUSES or step.by_user:
+            attention.append(_attention(registration, key, step, now))
     return DriftReport(
         tuple(change for change in planned if change.action != "delete"), tuple(unmanaged), tuple(attention)
     )
@@ -104,20 +111,22 @@ def _values(values: Mapping[str, Any]) -> str:
     return ", ".join(f"{name} {value}" for name, value in values.items())
 
 
-def _attention(registration: Registration, key: str | None, spec: AccountSpec, now: datetime) -> Attention:
+def _attention(registration: Registration, key: str | None, step: NextStep, now: datetime) -> Attention:
     due = registration.documents_due_at
     days_left = None
     if registration.status == RegistrationStatus.REJECTED:
         detail = f"rejected: {registration.status_reason or 'no reason given'}"
     elif registration.status == RegistrationStatus.EXPIRED:
         detail = registration.status_reason or "expired"
-    else:
+    elif registration.status == RegistrationStatus.DOCUMENTS_RENDERED:
         detail = "waiting for documents"
         if due is not None:
             days_left = max(0, math.ceil((due - now).total_seconds() / _DAY_SECONDS))
             detail += f", due {due:%Y-%m-%d} ({days_left} day{'s' if days_left != 1 else ''} left)"
-        if key is None or not spec.sender_ids[key].documents:
+        if step.action == "upload_documents" and step.by_user:
             detail += "; the file declares no documents to upload"
+    else:
+        detail = step.advice
     return Attention(
         id=registration.registration_id,
         key=key,
@@ -125,7 +134,13 @@ def _attention(registration: Registration, key: str | None, spec: AccountSpec, n
         sender_id=registration.sender_id,
         status=registration.status,
         reason=registration.status_reason,
-        documents_due_at=f"{due:%Y-%m-%dT%H:%M:%SZ}" if due is not None else None,
+        documents_due_at=_stamp(due),
         days_left=days_left,
         detail=detail,
+        next_action=step.action,
+        next_action_due_at=_stamp(step.due_at),
     )
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return f"{value:%Y-%m-%dT%H:%M:%SZ}" if value is not None else None
