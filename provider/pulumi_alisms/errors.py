@@ -23,6 +23,11 @@ class SpecError(AliSmsError, ValueError):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
+class LocalFileError(AliSmsError, ValueError):
+    """A local file an account file or a resource names that may not be read: it resolves outside its directory,
+    is not a regular file, or is too large. The message never says whether a path outside exists."""
+
+
 class ProviderError(AliSmsError, RuntimeError):
     """A resource operation that cannot go on: a refusal, a timeout, a review that needs the user."""
 

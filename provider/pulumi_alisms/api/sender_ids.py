@@ -6,17 +6,18 @@ UploadSenderIdDocuments, UpdateSenderIdRegistration, DeleteSenderIdRegistration.
 """
 
 import base64
+import os
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pulumi_alisms.api.cache import DEFAULT_MAX_AGE, ListCache, invalidates
 from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
-from pulumi_alisms.errors import NotFoundError
+from pulumi_alisms.documents import read_document, read_inside
+from pulumi_alisms.errors import LocalFileError, NotFoundError
 from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES, UseCase
 
 VERSION = "2017-06-20"
@@ -84,12 +85,17 @@ class RegistrationPage(BaseModel):
 
 
 class DocumentUpload(BaseModel):
-    """A registration document to upload from a local file."""
+    """A registration document to upload from a local file.
+
+    With ``root`` the path is untrusted (an account file or resource input named it): it must be relative and
+    resolve inside ``root`` (``pulumi_alisms.documents``); without, it is the caller's own path.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     type: str
     path: str
+    root: str | None = None
 
 
 class SenderIdsApi:
@@ -228,19 +234,23 @@ class SenderIdsApi:
 
 
 def _encode_document(document: DocumentUpload) -> dict[str, str]:
-    """The wire form of a document, read from its file; errors name the file."""
-    path = Path(document.path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise ValueError(f"document {document.type!r} file {path} is {size} bytes; at most {MAX_DOCUMENT_BYTES} "
-                             "bytes (10 MB) per file")  # fmt: skip
-        content = path.read_bytes()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"document {document.type!r} file {path} does not exist") from None
-    except OSError as error:
-        raise OSError(f"cannot read document {document.type!r} file {path}: {error.strerror or error}") from None
-    return {"Type": document.type, "FileName": path.name, "ContentBase64": base64.b64encode(content).decode("ascii")}
+    """The wire form of a document, read from its file (a regular file of at most 10 MiB); errors name the file."""
+    if document.root is not None:
+        content = read_document(document.path, document.root)
+    else:
+        real = os.path.realpath(document.path)
+        try:
+            content = read_inside(real, os.path.dirname(real), MAX_DOCUMENT_BYTES, name=document.path)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"document {document.type!r} file {document.path} does not exist") from None
+        except OSError as error:
+            raise OSError(f"cannot read document {document.type!r} file {document.path}: "
+                          f"{error.strerror or error}") from None  # fmt: skip
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise LocalFileError(f"document {document.type!r} file {document.path} is over {MAX_DOCUMENT_BYTES} bytes "
+                             f"({MAX_DOCUMENT_BYTES >> 20} MiB), the limit per file")  # fmt: skip
+    return {"Type": document.type, "FileName": os.path.basename(document.path),
+            "ContentBase64": base64.b64encode(content).decode("ascii")}  # fmt: skip
 
 
 def _ack(data: dict[str, Any]) -> RegistrationAck:

@@ -33,6 +33,7 @@ def register(commands: Commands) -> None:
         "rule, with each problem as FILE:LINE:COL: path.to.field: message. Exit 0 when valid, 1 otherwise.",
     )  # fmt: skip
     validate.add_argument("file", metavar="FILE", help="the account file")
+    add_root_option(validate)
     add_output_option(validate)
     validate.set_defaults(handler=_validate)
     _register_live(commands)
@@ -41,6 +42,12 @@ def register(commands: Commands) -> None:
 def add_output_option(parser: argparse.ArgumentParser) -> None:
     """``--output text|json``: for people (default) or for machines."""
     parser.add_argument("--output", choices=OUTPUT_FORMATS, default="text", help="format (default: text)")
+
+
+def add_root_option(parser: argparse.ArgumentParser) -> None:
+    """``--root DIR``: the directory the account file must resolve inside (symlinks followed)."""
+    parser.add_argument("--root", metavar="DIR", help="the account file must resolve inside DIR (default: the "
+                        "working directory, or the directory FILE is named in when that is outside it)")  # fmt: skip
 
 
 def add_account_options(parser: argparse.ArgumentParser) -> None:
@@ -69,7 +76,7 @@ def _validate(args: argparse.Namespace) -> int:
     from pulumi_alisms.spec import SpecError, load_account
 
     try:
-        spec = load_account(args.file)
+        spec = load_account(args.file, root=args.root)
     except SpecError as error:
         if args.output == "json":
             print(json.dumps([asdict(problem) for problem in error.problems], indent=2, ensure_ascii=False))
@@ -102,6 +109,7 @@ def _register_live(sub: Commands) -> None:
         "deployment would make. Changes nothing. Exit 0: nothing to do; 2: changes; 1: error or invalid file.",
     )
     plan.add_argument("file", metavar="FILE", help="the account file")
+    add_root_option(plan)
     add_account_options(plan)
     add_output_option(plan)
     plan.set_defaults(handler=_plan)
@@ -114,6 +122,7 @@ def _register_live(sub: Commands) -> None:
         "Exit 0: clean; 2: drift; 1: error or invalid file.",
     )
     drift.add_argument("file", metavar="FILE", help="the account file")
+    add_root_option(drift)
     add_account_options(drift)
     add_output_option(drift)
     drift.add_argument(
@@ -132,13 +141,14 @@ def _register_live(sub: Commands) -> None:
     add_account_options(export)
     export.add_argument("--output", "-o", choices=EXPORT_FORMATS, default="yaml", help="format (default: yaml)")
     export.add_argument("--file", "-f", metavar="PATH", help="write the file here (default: standard output)")
+    add_root_option(export)
     export.set_defaults(handler=_export)
 
 
 def _plan(args: argparse.Namespace) -> int:
     from pulumi_alisms.spec.changes import plan
 
-    spec = _load(args.file)
+    spec = _load(args.file, args.root)
     settings, live = _read_live(args, details_for=spec)
     changes = plan(spec, live)
     if args.output == "json":
@@ -159,7 +169,7 @@ def _drift(args: argparse.Namespace) -> int:
 
     from pulumi_alisms.spec.drift import drift
 
-    spec = _load(args.file)
+    spec = _load(args.file, args.root)
     settings, live = _read_live(args, details_for=spec)
     report = drift(spec, live, live.read_at or datetime.now(UTC))
     if args.output == "json":
@@ -198,8 +208,11 @@ def _export(args: argparse.Namespace) -> int:
 
     from pulumi_alisms.spec import dump_account
     from pulumi_alisms.spec.export import export_account
+    from pulumi_alisms.spec.loader import inside_account_root
     from pulumi_alisms.spec.writer import account_json
 
+    if args.file is not None:
+        inside_account_root(args.file, args.root)  # never write through a symlink out of the repository
     settings, live = _read_live(args, details_for=None)
     exported = export_account(live)
     read_at = live.read_at or datetime.now(UTC)  # the account's clock (an emulator's may run ahead)
@@ -231,12 +244,12 @@ def _spec_counts(spec: "AccountSpec") -> list[str]:
     return counts
 
 
-def _load(file: str) -> "AccountSpec":
+def _load(file: str, root: str | None) -> "AccountSpec":
     """The account file, or every problem on stderr and a one-line error: nothing is read from the account."""
     from pulumi_alisms.spec import SpecError, load_account
 
     try:
-        return load_account(file)
+        return load_account(file, root=root)
     except SpecError as error:
         print(error, file=sys.stderr)
         raise CliError(f"{file} is not a valid account file ({_count(len(error.problems), 'problem')})") from None

@@ -8,11 +8,11 @@ documents when documents are declared, has work pending even when nothing change
 """
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pulumi_alisms.documents import document_problem
 from pulumi_alisms.inputs.diff import Diff, changed_fields
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.countries import country_rules, registration_problems
@@ -87,7 +87,7 @@ def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Pr
                                 "would wait in vain until wait_timeout: declare documents (type and path of each; "
                                 "see docs/countries.md), or set wait_for: none and add them later"))  # fmt: skip
     for index, document in enumerate(inputs.documents):
-        problem = _document_problem(document.path)
+        problem = document_problem(document.path)
         if problem:
             problems.append(Problem(f"documents[{index}].path", problem))
     return problems
@@ -114,10 +114,3 @@ def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     )
     same_identity = "country" not in changed and "sender_id" not in changed
     return Diff(changed, replaces, pending_work, delete_before_replace=bool(replaces) and same_identity)
-
-
-def _document_problem(path: str) -> str | None:
-    try:
-        return None if Path(path).is_file() else f"no such file: {path}"
-    except OSError as error:  # the file system refuses to look the path up (e.g. a name too long)
-        return f"cannot read {path[:80]!r}: {error.strerror}"

@@ -11,7 +11,6 @@ the registration's other fields amend it while it is not approved and replace it
 import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, overload
 
 import pulumi
@@ -19,6 +18,7 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_alisms.api.sender_ids import DocumentUpload, Registration
+from pulumi_alisms.documents import document_root, read_document
 from pulumi_alisms.errors import AliSmsApiError, ProviderError
 from pulumi_alisms.inputs.diff import changed_fields
 from pulumi_alisms.inputs.sender_id import (
@@ -59,7 +59,7 @@ def client_token(inputs: dict[str, Any]) -> str:
 def _has_documents(registration: Registration, uploads: list[DocumentUpload]) -> bool:
     """Whether the registration holds exactly these documents (types and contents)."""
     held = sorted((document.type, document.sha256) for document in registration.documents)
-    wanted = ((upload.type, hashlib.sha256(Path(upload.path).read_bytes()).hexdigest()) for upload in uploads)
+    wanted = ((upload.type, hashlib.sha256(read_document(upload.path, upload.root)).hexdigest()) for upload in uploads)
     return held == sorted(wanted)
 
 
@@ -188,7 +188,8 @@ class SenderIdProvider(AccountProvider):
         if registration.status != RegistrationStatus.DOCUMENTS_RENDERED or not documents:
             return registration
         progress(f"SenderId {inputs['country']}/{inputs['sender_id']}: uploading {len(documents)} document(s)")
-        uploads = [DocumentUpload(type=document["type"], path=document["path"]) for document in documents]
+        root = document_root()  # the project directory: the paths are checked again as they are read
+        uploads = [DocumentUpload(type=document["type"], path=document["path"], root=root) for document in documents]
         try:
             self.account.sender_ids.upload_documents(registration.registration_id, uploads)
         except AliSmsApiError as error:

@@ -3,6 +3,7 @@
 import re
 from typing import Literal
 
+from pulumi_alisms.rules.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES  # per registration document
 from pulumi_alisms.rules.problems import Problem
 
 UseCase = Literal["otp", "notification", "promotional"]
@@ -14,7 +15,6 @@ MAX_SAMPLE_TEMPLATES = 20
 MAX_SAMPLE_LENGTH = 500
 MAX_SENDER_IDS_PER_REQUEST = 20
 DOCUMENT_WINDOW_DAYS = 30
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # per uploaded registration document
 
 # SendMessageToGlobe's ``From``: "only digits and letters" (the SDK's model, and the broadcast console). A
 # SenderID that could not be sent from is refused at registration too, so both checks use this rule.

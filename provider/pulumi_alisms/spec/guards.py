@@ -5,12 +5,14 @@ and aliases refused outright (no alias bomb can expand), nesting depth capped, a
 scalar types constructed. A mapping source is copied with the same depth cap.
 """
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from pulumi_alisms.documents import read_inside
 from pulumi_alisms.spec.messages import shown
 from pulumi_alisms.spec.positions import ROOT, Document, KeyPath, Position, SpecProblem, format_path, spec_error
 
@@ -21,11 +23,11 @@ FAST_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STR_TAG = "tag:yaml.org,2002:str"
 
 
-def read_text(document: Document) -> str:
-    """The file's text, refusing unreadable, oversized, binary and non-UTF-8 files before parsing."""
+def read_text(document: Document, root: str) -> str:
+    """The file's text, refusing unreadable, oversized, binary and non-UTF-8 files before parsing; the file must be
+    a regular file resolving inside the resolved ``root`` (:class:`LocalFileError` otherwise, nothing shown)."""
     try:
-        with open(document.file, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+        data = read_inside(os.path.realpath(document.file), root, MAX_FILE_BYTES, name=document.file)
     except OSError as error:
         raise document.fatal((0, 0), f"cannot read the file: {error.strerror or error}") from None
     if len(data) > MAX_FILE_BYTES:

@@ -12,31 +12,57 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from pulumi_alisms.documents import documents_relative_to
+from pulumi_alisms.errors import LocalFileError
 from pulumi_alisms.inputs.sender_id import SenderIdEntry
 from pulumi_alisms.kinds import KINDS
+from pulumi_alisms.rules.documents import is_inside
 from pulumi_alisms.spec.guards import DICT_SOURCE, Composer, plain_copy, read_text
 from pulumi_alisms.spec.messages import report_validation_error
 from pulumi_alisms.spec.models import AccountSpec
 from pulumi_alisms.spec.positions import Document, KeyPath, field_path, spec_error
-from pulumi_alisms.spec.references import NAME, resolve_references
+from pulumi_alisms.spec.references import NAME, cwd_relative, resolve_references
 
 
-def load_account(source: str | os.PathLike[str] | Mapping[str, Any]) -> AccountSpec:
+def load_account(source: str | os.PathLike[str] | Mapping[str, Any], *, root: str | None = None) -> AccountSpec:
     """Parse and validate an account file (a path) or its parsed content (a mapping).
 
     Sample templates that are bare tokens are template keys, replaced by that template's content.
-    Document paths are resolved against the file's directory (the working directory for a mapping) and
-    returned relative to the working directory. Raises :class:`SpecError` listing every problem.
+    Document paths must resolve inside the file's directory (the working directory for a mapping); they are
+    returned relative to the working directory. Raises :class:`SpecError` listing every problem, or
+    :class:`LocalFileError` (nothing of the file shown) when the file resolves outside ``root`` (see
+    :func:`account_root`).
     """
     if isinstance(source, Mapping):
-        return _validate(Document(DICT_SOURCE, "", plain_copy(source)))
+        return _validate(Document(DICT_SOURCE, "", plain_copy(source)), os.getcwd())
     file = os.fspath(source)
-    text = read_text(Document(file, ""))
-    return _validate(Composer(Document(file, os.path.dirname(file))).compose(text))
+    real_root, directory = inside_account_root(file, root)
+    text = read_text(Document(file, ""), real_root)
+    return _validate(Composer(Document(file, os.path.dirname(file))).compose(text), directory)
 
 
-def _validate(document: Document) -> AccountSpec:
-    """Resolve references, then check shapes and types, then every entry's domain rules."""
+def inside_account_root(file: str, root: str | None = None) -> tuple[str, str]:
+    """The resolved root and the resolved directory of ``file``; :class:`LocalFileError` (which shows nothing of
+    the file) when the file or its directory resolves outside that root."""
+    real_root = os.path.realpath(account_root(file, root))
+    directory = os.path.realpath(os.path.dirname(os.path.abspath(file)))
+    if not (is_inside(os.path.realpath(file), real_root) and is_inside(directory, real_root)):
+        raise LocalFileError(f"{file} resolves outside {real_root}: account files are used only inside that directory")
+    return real_root, directory
+
+
+def account_root(file: str, root: str | None = None) -> str:
+    """The directory an account file must resolve inside (symlinks followed): ``root`` if given, else the working
+    directory, else (for a file named outside the working directory) the directory it is named in."""
+    if root is not None:
+        return root
+    cwd = os.getcwd()
+    return cwd if is_inside(os.path.abspath(file), cwd) else os.path.dirname(os.path.abspath(file))
+
+
+def _validate(document: Document, documents_root: str) -> AccountSpec:
+    """Resolve references, then check shapes and types, then every entry's domain rules (document paths inside
+    ``documents_root``); document paths are then made relative to the working directory."""
     data = document.data
     read = len(document.problems)
     if isinstance(data, dict):
@@ -52,10 +78,14 @@ def _validate(document: Document) -> AccountSpec:
         broken.extend(report_validation_error(document, details) for details in error.errors())
     if isinstance(data, dict):
         _check_names(document, data)
-        _check_entries(document, data, broken)
+        with documents_relative_to(documents_root):
+            _check_entries(document, data, broken)
     problems = document.problems[:read] + document.covered(document.problems[read:])
     if problems or spec is None:
         raise spec_error(problems)
+    for entry in spec.sender_ids.values():
+        for item in entry.documents:
+            item.path = cwd_relative(os.path.join(document.base_dir, item.path))
     return spec
 
 

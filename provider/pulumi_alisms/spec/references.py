@@ -1,5 +1,5 @@
-"""References inside an account file: a sample template that is a bare token names a template (its key), and
-a document path is relative to the file's directory."""
+"""References inside an account file: a sample template that is a bare token names a template (its key); a
+document path is relative to the file's directory (``spec.loader`` checks it there, then makes it cwd-relative)."""
 
 import os
 import re
@@ -12,7 +12,7 @@ NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def resolve_references(document: Document) -> None:
-    """Template keys in sample templates become the template's content; document paths become cwd-relative."""
+    """Template keys in sample templates become the template's content."""
     data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("sender_ids"), dict):
         return
@@ -30,13 +30,10 @@ def resolve_references(document: Document) -> None:
                              "full text (a single word is read as a template key)")  # fmt: skip
             elif isinstance(templates[sample], dict) and isinstance(templates[sample].get("content"), str):
                 samples[index] = templates[sample]["content"]
-        documents = entry.get("documents")
-        for item in documents if isinstance(documents, list) else []:
-            if isinstance(item, dict) and isinstance(item.get("path"), str) and item["path"]:
-                item["path"] = _relative(os.path.join(document.base_dir, item["path"]))
 
 
-def _relative(path: str) -> str:
+def cwd_relative(path: str) -> str:
+    """``path`` relative to the working directory."""
     try:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
