@@ -40,6 +40,41 @@ Landed = Callable[[], dict[str, Any] | None]
 _deadline: ContextVar[float] = ContextVar("alisms_call_deadline", default=math.inf)
 
 
+class Answer(dict[str, Any]):
+    """A JSON object of an answer (the answer itself and every object in it), which knows its action.
+
+    A field it lacks (``answer["MinuteLimit"]``) or that :meth:`integer` / :meth:`text` cannot read is an
+    :class:`AliSmsApiError` ``InvalidResponse`` naming the action and the field: one line, never a KeyError.
+    """
+
+    def __init__(self, action: str, fields: Mapping[str, Any]) -> None:
+        super().__init__(fields)
+        self.action = action
+
+    def __missing__(self, name: str) -> Any:
+        raise self._invalid(f"{self.action} answered without {name}")
+
+    def integer(self, name: str) -> int:
+        """The field ``name`` as an integer (a JSON number or a string of digits, as the service sends both)."""
+        value = self[name]
+        if isinstance(value, int | str) and not isinstance(value, bool):
+            try:
+                return int(value)
+            except ValueError:
+                pass
+        raise self._invalid(f"{self.action} answered {name} that is not an integer ({type(value).__name__})")
+
+    def text(self, name: str) -> str:
+        """The field ``name`` as text (a JSON string or number)."""
+        value = self[name]
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)
+        raise self._invalid(f"{self.action} answered {name} that is not text ({type(value).__name__})")
+
+    def _invalid(self, message: str) -> AliSmsApiError:
+        return AliSmsApiError(self.action, "InvalidResponse", message)
+
+
 class _Reply(NamedTuple):
     status: int
     headers: httpx.Headers
@@ -122,7 +157,7 @@ class RpcClient:
         landed: Landed | None = None,
         not_found: NotFoundTable = frozenset(),
         body: Mapping[str, ParamValue] | None = None,
-    ) -> dict[str, Any]:
+    ) -> Answer:
         """Run one operation, retrying what is safe to retry; returns the JSON answer.
 
         ``params`` go in the query string; ``body`` holds the few parameters the official SDK sends as a form
@@ -136,7 +171,8 @@ class RpcClient:
 
         The call ends within ``retry.max_total_seconds``, waits and slow answers included (then the last error,
         or ``Transport.Timeout``). Errors are :class:`ThrottledError` for ``Throttling*``, :class:`NotFoundError`
-        for an answer in the family's ``not_found`` table, else :class:`AliSmsApiError`.
+        for an answer in the family's ``not_found`` table, else :class:`AliSmsApiError`. The answer is an
+        :class:`Answer`: a missing field is an ``InvalidResponse`` line.
         """
         encoded = encode_params(params)
         form = urlencode(encode_params(body or {})).encode()
@@ -165,13 +201,13 @@ class RpcClient:
                         found = landed()
                         if found is not None:
                             log.info("%s had happened although its answer was lost", action)
-                            return found
+                            return found if isinstance(found, Answer) else Answer(action, found)
         finally:
             _deadline.reset(token)
 
     def _call_once(
         self, version: str, action: str, params: dict[str, str], form: bytes, deadline: float, not_found: NotFoundTable
-    ) -> dict[str, Any]:
+    ) -> Answer:
         if self._stopped.is_set():
             raise AliSmsApiError(action, "Cancelled", "the command was stopped before the answer")
         remaining = deadline - time.monotonic()
@@ -319,13 +355,13 @@ def _declared_length(response: httpx.Response) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def _answer(action: str, reply: _Reply, not_found: NotFoundTable) -> dict[str, Any]:
+def _answer(action: str, reply: _Reply, not_found: NotFoundTable) -> Answer:
     try:
-        data = json.loads(reply.content)
+        data = json.loads(reply.content, object_hook=lambda fields: Answer(action, fields))
     except ValueError:
         data = None
     request_id = reply.headers.get("x-acs-request-id")
-    if not isinstance(data, dict):
+    if not isinstance(data, Answer):
         message = f"the answer is not a JSON object (HTTP {reply.status})"
         raise AliSmsApiError(action, "InvalidResponse", message, request_id=request_id, http_status=reply.status)
     request_id = str(data.get("RequestId") or request_id or "") or None
