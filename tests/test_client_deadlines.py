@@ -1,15 +1,21 @@
-"""A hostile endpoint cannot hold a call past its deadline or make it read an unbounded answer.
+"""A hostile endpoint cannot hold a call or a command past its deadline, make it read an unbounded answer, or
+keep Ctrl-C from ending it.
 
 Each test runs a raw HTTP server on a free 127.0.0.1 port that misbehaves in one way, and a client whose
-deadline (``RetryPolicy.max_total_seconds``) is short so that the suite stays fast.
+deadline (``RetryPolicy.max_total_seconds``) is short so that the suite stays fast; the command tests run
+``alisms plan`` (about 15 calls, most of them at once) in a subprocess.
 """
 
 import gzip
+import os
+import signal
 import socket
 import socketserver
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +23,7 @@ from pulumi_alisms.api.client import MAX_ANSWER_BYTES, RpcClient
 from pulumi_alisms.api.config import RetryPolicy
 from pulumi_alisms.api.signing import Credentials
 from pulumi_alisms.errors import AliSmsApiError
+from support import alisms_command, assert_clean_error, run_cli
 
 DEADLINE = 0.5
 SLACK = 0.5  # thread start-up and scheduling on a busy machine
@@ -151,3 +158,66 @@ def test_an_answer_over_16_mib_fails_with_one_line(serve: Callable[[Behaviour], 
     assert (error.code, str(error).count("\n")) == ("InvalidResponse", 0)
     assert "larger than 16 MiB" in str(error)
     assert elapsed < DEADLINE
+
+
+# --- whole commands -------------------------------------------------------------------------------------------
+
+COMMAND_TIMEOUT = 2
+START_UP = 3.0  # a Python process starting and importing on a busy machine
+SIGINT_WITHIN = 3.0
+CREDENTIALS = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret"}
+
+
+@pytest.fixture
+def account_file(tmp_path: Path) -> Path:
+    path = tmp_path / "account.yaml"
+    path.write_text("version: 1\n")
+    return path
+
+
+@pytest.mark.parametrize("how", ["--timeout", "ALISMS_COMMAND_TIMEOUT"])
+def test_a_plan_against_a_trickling_server_ends_by_the_command_deadline(
+    serve: Callable[[Behaviour], str], account_file: Path, how: str
+) -> None:
+    url = serve(trickle(b" " * 100000, after=HEAD + b"\r\n\r\n"))  # each call alone would run its 60 s
+    flags = ["--timeout", str(COMMAND_TIMEOUT)] if how == "--timeout" else []
+    env = {**CREDENTIALS, "ALISMS_COMMAND_TIMEOUT": str(COMMAND_TIMEOUT) if how != "--timeout" else ""}
+    started = time.monotonic()
+    result = run_cli("plan", account_file, "--endpoint", url, *flags, env=env)
+    elapsed = time.monotonic() - started
+    assert_clean_error(result, "Transport.Timeout", f"the command timed out after {COMMAND_TIMEOUT} s")
+    assert elapsed < COMMAND_TIMEOUT + START_UP, elapsed
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan"])
+def test_a_bad_command_timeout_is_one_line_naming_it(account_file: Path, value: str) -> None:
+    result = run_cli("plan", account_file, "--endpoint", "http://127.0.0.1:9", "--timeout", value, env=CREDENTIALS)
+    assert_clean_error(result, "--timeout (ALISMS_COMMAND_TIMEOUT) must be a positive number of seconds", value)
+
+
+@pytest.mark.parametrize("command", ["plan", "drift", "export"])
+def test_ctrl_c_ends_a_command_at_once_with_one_line(
+    serve: Callable[[Behaviour], str], account_file: Path, command: str
+) -> None:
+    asked = threading.Event()
+
+    def silence(_connection: socket.socket, stop: threading.Event) -> None:
+        asked.set()
+        stop.wait(30)
+
+    url = serve(silence)
+    file_args = [] if command == "export" else [str(account_file)]
+    process = subprocess.Popen([*alisms_command(), command, *file_args, "--endpoint", url],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, **CREDENTIALS})  # fmt: skip
+    try:
+        assert asked.wait(30), "the command never called the server"
+        time.sleep(0.3)  # every family's call in flight
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+        elapsed = time.monotonic() - started
+    finally:
+        process.kill()
+    assert (process.returncode, stderr) == (130, "alisms: interrupted\n"), stderr
+    assert elapsed < SIGINT_WITHIN, elapsed

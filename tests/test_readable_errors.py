@@ -67,3 +67,21 @@ def test_the_keyword_constructor_names_exactly_the_args_fields(kind: Kind) -> No
     keywords = [name for name, parameter in inspect.signature(keyword_form).parameters.items()
                 if parameter.kind is inspect.Parameter.KEYWORD_ONLY]  # fmt: skip
     assert keywords == [field.name for field in dataclasses.fields(kind.args_class())]
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "12x", "", "-5", "\uff11\uff12"])
+@pytest.mark.parametrize("method", ["read", "delete"])
+def test_an_alert_contact_id_that_is_not_a_number_fails_in_one_line_naming_it(
+    host: ProviderHost, bad_id: str, method: str
+) -> None:
+    contacts = driver_for(host, "AlertContact")
+    with pytest.raises(ProviderHostError) as raised:
+        if method == "read":  # a refresh, or an import with import_="abc"
+            contacts.read("imported", bad_id, {}, inputs={})
+        else:
+            contacts.delete("imported", bad_id, {})
+
+    details = str(raised.value).strip().splitlines()
+    assert details[-1].startswith("pulumi_alisms.resources._base.OperationFailed: AlertContact "), details
+    assert f"alert contact id {bad_id!r} is not a contact id" in details[-1]
+    assert not any("ValueError" in line for line in details), details

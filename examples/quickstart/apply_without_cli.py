@@ -3,7 +3,8 @@
 This is not a Pulumi engine. It runs the program under ``pulumi.runtime.set_mocks`` only to learn which
 resources it declares (type, name, inputs), then drives a real provider host (``python -m pulumi.dynamic``
 over gRPC) in the engine's order: for a resource it has not seen, Check then Create; for one it has,
-Read (refresh), Check, Diff and Update. It keeps its own state in ``.alisms/protocol-state.json``.
+Read (refresh), Check, Diff and Update. It keeps its own state in ``.alisms/protocol-state.json``, which
+holds contacts' phones and emails in plain text: the file is 0600, its folder 0700.
 Replacements and deletions need the Pulumi CLI. Secret config cannot be decrypted without the CLI, so
 the program sees none.
 """
@@ -19,7 +20,7 @@ import pulumi
 import yaml
 from pulumi.runtime.stack import wait_for_rpcs
 
-from pulumi_alisms.testing import ProviderHost, driver_for, without
+from pulumi_alisms.testing import ProviderHost, driver_for, without, write_private
 
 PROJECT_DIR = Path(__file__).resolve().parent
 STATE_FILE = PROJECT_DIR / ".alisms" / "protocol-state.json"
@@ -92,9 +93,13 @@ def apply(stack: str = "dev") -> int:
             print(f"  {action:>9}  {type_name:<20} {name:<22} id={id_}  {shown}")
     finally:
         host.close()
-    STATE_FILE.parent.mkdir(exist_ok=True)
-    STATE_FILE.write_text(json.dumps(state, indent=2, sort_keys=True))
+    save_state(state)
     return 0
+
+
+def save_state(state: dict[str, Any]) -> None:
+    """Write the state for the next run, readable by its owner only (it holds phones and emails)."""
+    write_private(STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
 
 
 if __name__ == "__main__":

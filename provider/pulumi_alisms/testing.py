@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -178,3 +179,21 @@ def without(props: Mapping[str, Any]) -> dict[str, Any]:
 def driver_for(host: ProviderHost, type_name: str) -> ResourceDriver:
     """A driver for one resource type, with a fresh provider of that type."""
     return ResourceDriver(host, type_name, PROVIDERS[type_name]())
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` for its owner only, as the emulator keeps its state file: missing folders
+    0700, the file 0600, atomically (a temporary file created 0600 beside it, then renamed over ``path``), so
+    no other user can read it at any moment, and a crash leaves the old file or the new one, never half."""
+    for folder in reversed([folder for folder in path.parents if not folder.exists()]):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

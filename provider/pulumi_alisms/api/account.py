@@ -77,6 +77,16 @@ class AccountClient:
         self.signatures = SignaturesApi(on(signatures.VERSION))
         self.mainland_sending = MainlandSendingApi(on(mainland_sending.VERSION))
 
+    def end_by(self, seconds: float) -> None:
+        """Give every call of this account from now on at most ``seconds`` in all (a command's deadline)."""
+        for client in self._clients:
+            client.end_by(seconds)
+
+    def stop(self) -> None:
+        """End every call in progress or to come at once (``RpcClient.stop``)."""
+        for client in self._clients:
+            client.stop()
+
     def close(self) -> None:
         """Release pooled connections."""
         for client in self._clients:

@@ -1,4 +1,5 @@
-"""The RPC client: signed requests over httpx, typed errors, and the one retry loop, within one deadline per call."""
+"""The RPC client: signed requests over httpx, typed errors, and the one retry loop, within one deadline per call
+(and the command's deadline, for CLI commands), stopped at once by :meth:`RpcClient.stop`."""
 
 import hashlib
 import json
@@ -28,6 +29,7 @@ USER_AGENT = "pulumi-alisms/0.2"
 ParamValue = str | int | float | bool | list[Any] | dict[str, Any] | None
 MAX_ANSWER_BYTES = 16 * 1024 * 1024  # far above any real answer (a page of 100 registrations is about 100 KB)
 EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
+STOP_POLL_SECONDS = 0.05  # how soon a waiting call notices stop()
 NotFoundTable = frozenset[tuple[str, int]]
 """How one API family's service says "no such object": the (``Code``, HTTP status) pairs of its answers."""
 Landed = Callable[[], dict[str, Any] | None]
@@ -36,6 +38,41 @@ Landed = Callable[[], dict[str, Any] | None]
 # The deadline of the call in progress on this thread: a call made inside another (a ``landed`` look-up)
 # ends by the enclosing call's deadline too.
 _deadline: ContextVar[float] = ContextVar("alisms_call_deadline", default=math.inf)
+
+
+class Answer(dict[str, Any]):
+    """A JSON object of an answer (the answer itself and every object in it), which knows its action.
+
+    A field it lacks (``answer["MinuteLimit"]``) or that :meth:`integer` / :meth:`text` cannot read is an
+    :class:`AliSmsApiError` ``InvalidResponse`` naming the action and the field: one line, never a KeyError.
+    """
+
+    def __init__(self, action: str, fields: Mapping[str, Any]) -> None:
+        super().__init__(fields)
+        self.action = action
+
+    def __missing__(self, name: str) -> Any:
+        raise self._invalid(f"{self.action} answered without {name}")
+
+    def integer(self, name: str) -> int:
+        """The field ``name`` as an integer (a JSON number or a string of digits, as the service sends both)."""
+        value = self[name]
+        if isinstance(value, int | str) and not isinstance(value, bool):
+            try:
+                return int(value)
+            except ValueError:
+                pass
+        raise self._invalid(f"{self.action} answered {name} that is not an integer ({type(value).__name__})")
+
+    def text(self, name: str) -> str:
+        """The field ``name`` as text (a JSON string or number)."""
+        value = self[name]
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)
+        raise self._invalid(f"{self.action} answered {name} that is not text ({type(value).__name__})")
+
+    def _invalid(self, message: str) -> AliSmsApiError:
+        return AliSmsApiError(self.action, "InvalidResponse", message)
 
 
 class _Reply(NamedTuple):
@@ -63,7 +100,9 @@ class RpcClient:
     """Calls Alibaba Cloud RPC operations on one endpoint with one key pair.
 
     The connection pool is shared by threads; ``call`` is thread-safe. ``timeout`` bounds each connect, read
-    and write; ``retry.max_total_seconds`` bounds each call as a whole, slow answers included.
+    and write; ``retry.max_total_seconds`` bounds each call as a whole, slow answers included, and
+    :meth:`end_by` every call of a command. ``sleep`` waits between attempts (by default a wait that
+    :meth:`stop` cuts short).
     """
 
     def __init__(
@@ -74,14 +113,17 @@ class RpcClient:
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 15.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self._host = urlsplit(self.endpoint).netloc
         self._credentials = credentials
         self.retry = retry or RetryPolicy()
         self._timeout = timeout
-        self._sleep = sleep
+        self._stopped = threading.Event()
+        self._sleep = sleep or self._stopped.wait
+        self._ends_at = math.inf  # the command's deadline (monotonic), see end_by
+        self._command_seconds = math.inf
         self._clock_skew = 0.0
         self._rng = random.Random()
         # An in-process app answers on the calling thread (the emulator keeps a database connection per
@@ -94,6 +136,17 @@ class RpcClient:
         """Release pooled connections."""
         self._http.close()
 
+    def end_by(self, seconds: float) -> None:
+        """Give every call from now on, retries and slow answers included, at most ``seconds`` in all: a
+        command's deadline. A call still running then fails with ``Transport.Timeout`` naming it."""
+        self._command_seconds = seconds
+        self._ends_at = time.monotonic() + seconds
+
+    def stop(self) -> None:
+        """End every call in progress or to come, within STOP_POLL_SECONDS, with ``Cancelled`` (for good: the
+        command is over, on Ctrl-C or when one of its concurrent calls failed)."""
+        self._stopped.set()
+
     def call(
         self,
         version: str,
@@ -104,7 +157,7 @@ class RpcClient:
         landed: Landed | None = None,
         not_found: NotFoundTable = frozenset(),
         body: Mapping[str, ParamValue] | None = None,
-    ) -> dict[str, Any]:
+    ) -> Answer:
         """Run one operation, retrying what is safe to retry; returns the JSON answer.
 
         ``params`` go in the query string; ``body`` holds the few parameters the official SDK sends as a form
@@ -118,11 +171,12 @@ class RpcClient:
 
         The call ends within ``retry.max_total_seconds``, waits and slow answers included (then the last error,
         or ``Transport.Timeout``). Errors are :class:`ThrottledError` for ``Throttling*``, :class:`NotFoundError`
-        for an answer in the family's ``not_found`` table, else :class:`AliSmsApiError`.
+        for an answer in the family's ``not_found`` table, else :class:`AliSmsApiError`. The answer is an
+        :class:`Answer`: a missing field is an ``InvalidResponse`` line.
         """
         encoded = encode_params(params)
         form = urlencode(encode_params(body or {})).encode()
-        deadline = min(time.monotonic() + self.retry.max_total_seconds, _deadline.get())
+        deadline = min(time.monotonic() + self.retry.max_total_seconds, self._ends_at, _deadline.get())
         token = _deadline.set(deadline)
         try:
             attempt = 0
@@ -147,16 +201,18 @@ class RpcClient:
                         found = landed()
                         if found is not None:
                             log.info("%s had happened although its answer was lost", action)
-                            return found
+                            return found if isinstance(found, Answer) else Answer(action, found)
         finally:
             _deadline.reset(token)
 
     def _call_once(
         self, version: str, action: str, params: dict[str, str], form: bytes, deadline: float, not_found: NotFoundTable
-    ) -> dict[str, Any]:
+    ) -> Answer:
+        if self._stopped.is_set():
+            raise AliSmsApiError(action, "Cancelled", "the command was stopped before the answer")
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise self._out_of_time(action)
+            raise self._out_of_time(action, deadline)
         # As the current official SDK sends RPC operations: the parameters in the query string, a body only for
         # those it sends as a form, and every header but the user agent signed (all x-acs-* among them).
         headers = {
@@ -179,9 +235,11 @@ class RpcClient:
             reply = self._exchange(action, request, deadline)
         else:
             try:
-                reply = _ATTEMPTS.run(lambda: self._exchange(action, request, deadline), deadline)
+                reply = _ATTEMPTS.run(lambda: self._exchange(action, request, deadline), deadline, self._stopped)
             except TimeoutError:
-                raise self._out_of_time(action) from None
+                raise self._out_of_time(action, deadline) from None
+            except InterruptedError:
+                raise AliSmsApiError(action, "Cancelled", "the command was stopped before the answer") from None
         self._note_server_time(reply.headers.get("date"))
         return _answer(action, reply, not_found)
 
@@ -199,7 +257,7 @@ class RpcClient:
                     if size > MAX_ANSWER_BYTES:
                         raise self._too_large(action, response.status_code)
                     if time.monotonic() > deadline:
-                        raise self._out_of_time(action)
+                        raise self._out_of_time(action, deadline)
                     chunks.append(chunk)
                 return _Reply(response.status_code, response.headers, b"".join(chunks))
             finally:
@@ -215,10 +273,12 @@ class RpcClient:
         except httpx.DecodingError:
             raise AliSmsApiError(action, "InvalidResponse", f"the answer from {self._host} cannot be decoded") from None
 
-    def _out_of_time(self, action: str) -> AliSmsApiError:
-        budget = f"{self.retry.max_total_seconds:g}"
-        return AliSmsApiError(action, "Transport.Timeout",
-                              f"no complete answer from {self._host} within the call's {budget} s")  # fmt: skip
+    def _out_of_time(self, action: str, deadline: float) -> AliSmsApiError:
+        if deadline >= self._ends_at:  # the command's deadline came first
+            message = f"no complete answer from {self._host}: the command timed out after {self._command_seconds:g} s"
+        else:
+            message = f"no complete answer from {self._host} within the call's {self.retry.max_total_seconds:g} s"
+        return AliSmsApiError(action, "Transport.Timeout", message)
 
     def _too_large(self, action: str, status: int) -> AliSmsApiError:
         return AliSmsApiError(action, "InvalidResponse", f"the answer from {self._host} is larger than "
@@ -252,8 +312,9 @@ class _AttemptThreads:
         self._idle = 0
         self._lock = threading.Lock()
 
-    def run(self, work: Callable[[], _Reply], deadline: float) -> _Reply:
-        """``work()``'s answer, or its exception; TimeoutError if it is still running at ``deadline``."""
+    def run(self, work: Callable[[], _Reply], deadline: float, stopped: threading.Event) -> _Reply:
+        """``work()``'s answer, or its exception; TimeoutError if it is still running at ``deadline``,
+        InterruptedError soon after ``stopped`` is set."""
         outcome: list[_Reply | BaseException] = []
         done = threading.Event()
 
@@ -270,8 +331,11 @@ class _AttemptThreads:
         if not reserved:
             threading.Thread(target=self._serve, name="alisms-attempt", daemon=True).start()
         self._jobs.put(job)
-        if not done.wait(max(0.0, deadline - time.monotonic())):
-            raise TimeoutError
+        while not done.wait(max(0.0, min(STOP_POLL_SECONDS, deadline - time.monotonic()))):
+            if stopped.is_set():
+                raise InterruptedError
+            if time.monotonic() >= deadline:
+                raise TimeoutError
         if isinstance(outcome[0], BaseException):
             raise outcome[0]
         return outcome[0]
@@ -291,13 +355,13 @@ def _declared_length(response: httpx.Response) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def _answer(action: str, reply: _Reply, not_found: NotFoundTable) -> dict[str, Any]:
+def _answer(action: str, reply: _Reply, not_found: NotFoundTable) -> Answer:
     try:
-        data = json.loads(reply.content)
+        data = json.loads(reply.content, object_hook=lambda fields: Answer(action, fields))
     except ValueError:
         data = None
     request_id = reply.headers.get("x-acs-request-id")
-    if not isinstance(data, dict):
+    if not isinstance(data, Answer):
         message = f"the answer is not a JSON object (HTTP {reply.status})"
         raise AliSmsApiError(action, "InvalidResponse", message, request_id=request_id, http_status=reply.status)
     request_id = str(data.get("RequestId") or request_id or "") or None

@@ -23,6 +23,8 @@ DEV_ACCESS_KEY_SECRET = "alisms-dev-secret"
 RETRY_MAX_ATTEMPTS_ENV = "ALISMS_RETRY_MAX_ATTEMPTS"
 RETRY_MAX_SECONDS_ENV = "ALISMS_RETRY_MAX_SECONDS"
 LIST_CACHE_SECONDS_ENV = "ALISMS_LIST_CACHE_SECONDS"
+COMMAND_TIMEOUT_ENV = "ALISMS_COMMAND_TIMEOUT"
+DEFAULT_COMMAND_TIMEOUT = 300.0  # seconds for all the calls of `alisms plan`, `drift` or `export`
 T = TypeVar("T")
 
 
@@ -56,6 +58,7 @@ class AccountSettings:
     access_key_secret: str | None = field(default=None, repr=False)
     retry: RetryPolicy = RetryPolicy()
     list_cache_seconds: float = DEFAULT_MAX_AGE
+    command_timeout: float = DEFAULT_COMMAND_TIMEOUT  # the CLI's deadline per command; the provider has none
     # Read the embedded account without ever writing its file (plan, drift, export): set by the caller, not config.
     read_only: bool = False
 
@@ -66,7 +69,9 @@ class AccountSettings:
         """Stack config (``alisms:*`` keys) first, then the environment, then defaults.
 
         The retry budget (``ALISMS_RETRY_MAX_ATTEMPTS``, ``ALISMS_RETRY_MAX_SECONDS``) and the list cache's age
-        limit (``ALISMS_LIST_CACHE_SECONDS``) come from the environment; a bad value is a ConfigurationError.
+        limit (``ALISMS_LIST_CACHE_SECONDS``) come from the environment, the CLI's deadline per command from
+        ``alisms:commandTimeout`` (``alisms plan --timeout``), else ``ALISMS_COMMAND_TIMEOUT``; a bad value is a
+        ConfigurationError.
         """
         config = config or {}
         env = os.environ if env is None else env
@@ -89,6 +94,8 @@ class AccountSettings:
             retry=_retry_policy(env),
             list_cache_seconds=_from_env(env, LIST_CACHE_SECONDS_ENV, _seconds,
                                          "a number of seconds >= 0 (0 disables)", DEFAULT_MAX_AGE),
+            command_timeout=_parsed(pick("commandTimeout", COMMAND_TIMEOUT_ENV), f"--timeout ({COMMAND_TIMEOUT_ENV})",
+                                    _positive_seconds, "a positive number of seconds", DEFAULT_COMMAND_TIMEOUT),
         )  # fmt: skip
 
     @property
@@ -140,7 +147,12 @@ def _retry_policy(env: Mapping[str, str]) -> RetryPolicy:
 
 def _from_env(env: Mapping[str, str], name: str, parse: Callable[[str], T], rule: str, default: T) -> T:
     """The value of ``name`` read by ``parse`` (which raises ValueError for a bad value), else ``default``."""
-    text = env.get(name, "").strip()
+    return _parsed(env.get(name), name, parse, rule, default)
+
+
+def _parsed(value: str | None, name: str, parse: Callable[[str], T], rule: str, default: T) -> T:
+    """``value`` read by ``parse``, else ``default``; a bad value is a ConfigurationError naming ``name``."""
+    text = (value or "").strip()
     if not text:
         return default
     try:

@@ -11,12 +11,12 @@ lost answer: a code is good for one use, and nothing in the account says whether
 """
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.cache import DEFAULT_MAX_AGE, ListCache, invalidates
-from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
+from pulumi_alisms.api.client import Answer, NotFoundTable, ParamValue, RpcClient
 from pulumi_alisms.errors import AliSmsApiError, NotFoundError
 from pulumi_alisms.rules.contacts import ALERT_FLAGS
 
@@ -38,9 +38,9 @@ class Contact(BaseModel):
     alerts: list[str]
 
 
-def _contact(entry: dict[str, Any]) -> Contact:
+def _contact(entry: Answer) -> Contact:
     return Contact(
-        contact_id=int(entry["Id"]),
+        contact_id=entry.integer("Id"),
         name=str(entry.get("Name") or ""),
         phone=str(entry.get("Phone") or ""),
         email=str(entry.get("Email") or ""),

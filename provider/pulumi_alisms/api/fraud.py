@@ -41,9 +41,9 @@ class FraudApi:
         if data.get("HourLimit") is None:
             return None
         return FraudLimits(
-            hourly_limit=int(data["HourLimit"]),
-            increase_rate=int(data["IncreaseRate"]),
-            success_rate=int(data["SuccessRate"]),
+            hourly_limit=data.integer("HourLimit"),
+            increase_rate=data.integer("IncreaseRate"),
+            success_rate=data.integer("SuccessRate"),
         )
 
     def settings(self) -> FraudSettings | None:

@@ -30,9 +30,9 @@ class FrequencyApi:
         data = self._rpc.call(VERSION, "QueryFlowLimitNew", {"BizType": BIZ_TYPE_CODES[biz_type]}, idempotent=True)
         return FrequencyLimit(
             biz_type=biz_type,
-            per_minute=int(data["MinuteLimit"]),
-            per_hour=int(data["HourLimit"]),
-            per_day=int(data["DailyLimit"]),
+            per_minute=data.integer("MinuteLimit"),
+            per_hour=data.integer("HourLimit"),
+            per_day=data.integer("DailyLimit"),
         )
 
     def set(self, limit: FrequencyLimit) -> None:

@@ -56,6 +56,10 @@ def add_account_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--endpoint", metavar="URL", help=f"{endpoint_help} (default: $ALISMS_ENDPOINT, else embedded)")
     state_help = "the embedded account's database (default: $ALISMS_STATE_FILE, else .alisms/account.db)"
     parser.add_argument("--state-file", metavar="PATH", help=state_help)
+    timeout_help = (
+        "give up after this long in all, every call and retry included (default: $ALISMS_COMMAND_TIMEOUT, else 300)"
+    )
+    parser.add_argument("--timeout", metavar="SECONDS", help=timeout_help)
 
 
 def account_settings(args: argparse.Namespace) -> "AccountSettings":
@@ -64,8 +68,13 @@ def account_settings(args: argparse.Namespace) -> "AccountSettings":
     from pulumi_alisms.api.config import AccountSettings
     from pulumi_alisms.errors import ConfigurationError
 
-    settings = AccountSettings.resolve({"alisms:endpoint": args.endpoint, "alisms:stateFile": args.state_file})
+    options = {
+        "alisms:endpoint": args.endpoint,
+        "alisms:stateFile": args.state_file,
+        "alisms:commandTimeout": args.timeout,
+    }
     try:
+        settings = AccountSettings.resolve(options)
         settings.validate()
     except ConfigurationError as error:
         raise CliError(str(error)) from None
@@ -277,6 +286,7 @@ def _read_live(
         print(f"reading {_described(settings)}...", file=sys.stderr, flush=True)
     try:
         client = open_account(settings)
+        client.end_by(settings.command_timeout)
         try:
             return settings, read_account(client, details_for=details_for, progress=_progress)
         finally:

@@ -15,6 +15,7 @@ from pulumi_alisms.errors import AliSmsError
 # Each group adds its subcommands; a subcommand sets ``handler(args) -> exit status`` as a default.
 COMMAND_GROUPS: tuple[Callable[[Commands], None], ...] = (gitops.register, emulator.register, endpoints.register)
 ERROR_EXIT = 1
+INTERRUPTED_EXIT = 128 + 2  # as a shell reports a command ended by SIGINT
 
 
 class Parser(argparse.ArgumentParser):
@@ -37,10 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the process exit status."""
-    args = build_parser().parse_args(argv)
+    """Run one command; returns the process exit status. Ctrl-C ends any command with one line and status 130."""
     try:
+        args = build_parser().parse_args(argv)
         status: int = args.handler(args)
+    except KeyboardInterrupt:
+        print("alisms: interrupted", file=sys.stderr)
+        return INTERRUPTED_EXIT
     except CliError as error:
         print(f"alisms: error: {error}", file=sys.stderr)
         return ERROR_EXIT

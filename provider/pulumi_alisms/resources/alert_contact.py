@@ -32,6 +32,14 @@ OUTPUT_FIELDS = ("contact_id", "verified")
 SECRET_OUTPUTS = ["phone", "email", "verification_code"]
 
 
+def _contact_id(id_: str) -> int:
+    """The account's number for the contact a Pulumi id names (a refresh, an ``import_`` or an edited state)."""
+    if not (id_.isascii() and id_.isdigit()):
+        raise ProviderError(f"alert contact id {id_!r} is not a contact id: the account numbers its contacts "
+                            "(import_=\"12345\"; `alisms export` lists them)")  # fmt: skip
+    return int(id_)
+
+
 def _state(contact: Contact, verification_code: str | None, verified: bool) -> dict[str, Any]:
     return {
         "name": contact.name,
@@ -79,7 +87,7 @@ class AlertContactProvider(AccountProvider):
         return CreateResult(str(contact_id), self._fetch_state(contact_id, inputs.get("verification_code"), False))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        contact = self.account.contacts.lookup(int(id_))
+        contact = self.account.contacts.lookup(_contact_id(id_))
         if contact is None:
             return ReadResult(None, {})
         # A phone or email changed in the console unverifies the contact; nothing else is readable about it.
@@ -94,15 +102,15 @@ class AlertContactProvider(AccountProvider):
         reachable_changed = olds.get("phone") != inputs["phone"] or olds.get("email") != inputs["email"]
         code = inputs.get("verification_code")
         use_code = code if code and not reachable_changed and not olds.get("verified") else None
-        api.save(contact_id=int(id_), name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
+        api.save(contact_id=_contact_id(id_), name=inputs["name"], phone=inputs["phone"], email=inputs["email"],
                  alerts=inputs["alerts"], verification_code=use_code)  # fmt: skip
         if reachable_changed:
             self._send_code(inputs)
         verified = use_code is not None or (bool(olds.get("verified")) and not reachable_changed)
-        return UpdateResult(self._fetch_state(int(id_), code, verified))
+        return UpdateResult(self._fetch_state(_contact_id(id_), code, verified))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.account.contacts.delete(int(id_))
+        self.account.contacts.delete(_contact_id(id_))
 
     def _send_code(self, inputs: dict[str, Any]) -> None:
         self.account.contacts.send_verification(inputs["phone"], "phone")

@@ -89,9 +89,12 @@ def read_account(
     """Read the live account with list calls; template details for what ``details_for`` needs (``None``: all).
 
     ``progress`` receives a line after every full page of templates or sender IDs (that is, on big accounts).
+    If a call fails or the read is interrupted (KeyboardInterrupt), ``account`` is stopped (``AccountClient.stop``)
+    so that no call outlives the read.
     """
     report = progress or (lambda _line: None)
-    with ThreadPoolExecutor(max_workers=READ_WORKERS) as pool:
+    pool = ThreadPoolExecutor(max_workers=READ_WORKERS)
+    try:
         template_pages = _Pages(pool, account.templates.list_page, templates_api.MAX_PAGE_SIZE)
         registration_pages = _Pages(pool, account.sender_ids.list_page, sender_ids_api.MAX_PAGE_SIZE)
         contacts = pool.submit(account.contacts.list)
@@ -110,6 +113,11 @@ def read_account(
         )
         codes = _codes_needing_details(details_for, live)
         details = list(pool.map(account.templates.get, codes))
+    except BaseException:  # a call failed, or Ctrl-C: the read is over, end the calls still running at once
+        account.stop()
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
     details_by_code = {t.template_code: t for t in details if t is not None}
     return replace(live, template_details=details_by_code, read_at=account.rpc.server_now())
 
