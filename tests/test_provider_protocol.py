@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
 from pulumi.runtime import rpc
 
 from pulumi_alisms.api.account import AccountClient
@@ -19,7 +21,7 @@ from pulumi_alisms.resources.message_template import MessageTemplateProvider
 from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitProvider
 from pulumi_alisms.resources.sender_id import SenderIdProvider
 from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdProvider
-from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
+from pulumi_alisms.testing import PROJECT, ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
 
 SENDER = {
     "country": "MY",
@@ -454,6 +456,53 @@ def test_singleton_import_adopts_console_values(host: ProviderHost, live: Accoun
     id_, outs, _ = thresholds.read("adopted", "international", {}, without(checked))
     assert id_ == "international" and outs["replaced_values"]["monthly_suspend"] == 900
     assert thresholds.diff("adopted", id_, without(outs), without(checked)).changes is False
+
+
+def assert_whole_and_sorted(props: dict[str, Any], *fields: str) -> None:
+    """Whole numbers are ints, keys (also of nested mappings) in sorted order."""
+    for name in fields:
+        assert type(props[name]) is int, (name, props[name])
+    for mapping in (props, *(value for value in props.values() if isinstance(value, dict))):
+        assert list(mapping) == sorted(mapping)
+        assert not any(isinstance(value, float) for value in mapping.values()), mapping
+
+
+def test_whole_numbers_stay_whole_in_a_stable_key_order(host: ProviderHost, live: AccountClient) -> None:
+    live.thresholds.set(WarningThreshold(biz_type="domestic", monthly_warning=70, monthly_suspend=90))
+    cases = [
+        ("SuspensionThreshold", {"biz_type": "domestic", "daily_warning": 8000, "daily_suspend": 10000},
+         ("daily_warning", "daily_suspend")),
+        ("MessageTemplate", {**TEMPLATE, "name": "Whole numbers", "intl_type": 2}, ("intl_type",)),
+        ("SenderId", {**SENDER, "sender_id": "WHOLE", "wait_timeout": 600, "deletion_protection": False},
+         ("wait_timeout",)),
+    ]  # fmt: skip
+    for type_name, inputs, fields in cases:
+        resource = driver_for(host, type_name)
+        id_, state = resource.up("whole", inputs)
+        state = without(state)
+        assert_whole_and_sorted(state, *fields)
+        refreshed = refresh(resource, "whole", id_, state)
+        assert_whole_and_sorted(refreshed, *fields)
+        assert_no_diff(resource, "whole", id_, refreshed, inputs)
+        resource.delete("whole", id_, refreshed)
+    restored = live.thresholds.get("domestic")
+    assert (restored.monthly_warning, restored.monthly_suspend) == (70, 90)
+
+
+def test_a_provider_reads_recorded_whole_numbers_back_as_ints(module_store: Store, live: AccountClient) -> None:
+    live.thresholds.set(WarningThreshold(biz_type="domestic", daily_warning=5, daily_suspend=50))
+    provider = SuspensionThresholdProvider()
+    provider.configure(ConfigureRequest(Config({"alisms:endpoint": "embedded",
+                                                "alisms:stateFile": str(module_store.path)}, PROJECT)))  # fmt: skip
+    recorded = {
+        "biz_type": "domestic",
+        "daily_warning": 5.0,  # as the engine sends state back: doubles
+        "replaced_values": {"monthly_suspend": 90.0, "daily_warning": None, "monthly_warning": 70.0},
+    }
+    result = provider.read("domestic", recorded)
+    live.thresholds.set(WarningThreshold(biz_type="domestic"))
+    assert_whole_and_sorted(result.outs, "daily_warning", "daily_suspend")
+    assert result.outs["replaced_values"] == {"daily_warning": None, "monthly_suspend": 90, "monthly_warning": 70}
 
 
 def test_template_under_review_cannot_be_deleted_and_says_why(host: ProviderHost, speed: Any) -> None:

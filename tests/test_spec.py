@@ -133,6 +133,52 @@ def test_every_problem_of_a_file_is_reported_at_once_sorted_by_line(tmp_path: Pa
     ]
 
 
+MISSING_AND_BROKEN = {
+    "templates": (
+        {"type": "otp", "remark": "x" * 600, "name": "y" * 31},
+        ["templates.e.content: required field is missing", "templates.e.name: at most 30 characters, got 31",
+         "templates.e.remark: at most 500 characters, got 600"],
+    ),
+    "sender_ids": (
+        {"country": "XX", "sender_id": "ACME PAY", "use_case": "otp", "website": "acme.example"},
+        ["sender_ids.e.company_name: required field is missing",
+         "sender_ids.e.country: unknown country code 'XX': use an ISO 3166-1 alpha-2 code such as 'ID'",
+         "sender_ids.e.sample_templates: required field is missing",
+         "sender_ids.e.sender_id: 'ACME PAY' may contain only Latin letters and digits (no spaces or symbols)",
+         "sender_ids.e.website: 'acme.example' must be a full URL such as https://example.com"],
+    ),
+    "contacts": (
+        {"phone": "12", "email": "sre", "alerts": ["sms"], "pager": 1},
+        ["contacts.e.alerts[0]: unknown alert 'sms'; one of send_volume, fraud_prevention, package_quota, "
+         "review_results",
+         "contacts.e.email: must be an email address such as sre@example.com",
+         "contacts.e.name: required field is missing",
+         "contacts.e.pager: unknown field; known fields: name, phone, email, alerts",
+         "contacts.e.phone: must be a phone number in international format such as +8613800000000"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("section", sorted(MISSING_AND_BROKEN))
+def test_a_missing_field_never_hides_the_other_problems_of_its_entry(section: str) -> None:
+    entry, expected = MISSING_AND_BROKEN[section]
+    with pytest.raises(SpecError) as caught:
+        load_account({"version": 1, section: {"e": entry}})
+    assert sorted(f"{p.path}: {p.message}" for p in caught.value.problems) == expected
+
+
+def test_a_broken_field_is_unknown_to_the_rules_of_the_others() -> None:
+    with pytest.raises(SpecError) as caught:  # per_hour is broken: per_minute is not compared with its default
+        load_account({"version": 1, "frequency_limits": {"per_minute": 50, "per_hour": "x", "per_day": 10},
+                      "fraud_protection": {"increase_rate": 200, "success_rate": 300}})  # fmt: skip
+    assert sorted(f"{p.path}: {p.message}" for p in caught.value.problems) == [
+        "fraud_protection.hourly_limit: required field is missing",
+        "fraud_protection.success_rate: must be at most 100, got 300",
+        "frequency_limits.per_hour: must be a whole number, got 'x'",
+        "frequency_limits.per_minute: 50 is above per_day 10",
+    ]
+
+
 def test_a_mapping_source_is_checked_like_a_file_without_positions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(CORPUS)
     content = {"version": 1, "templates": {"otp": {"name": "Code", "type": "otp", "content": "Code ${code}"}},

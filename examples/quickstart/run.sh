@@ -18,7 +18,8 @@ pulumi-alisms quickstart: no `pulumi` CLI on PATH.
   npm or Debian), and its installer downloads from the Pulumi site, which this machine cannot reach.
   Install it from https://www.pulumi.com/docs/install/ and run `make quickstart` again for `pulumi up`.
   Meanwhile: applying the same program through the real provider protocol (python -m pulumi.dynamic
-  over gRPC, no engine) to the embedded account in examples/quickstart/.alisms/.
+  over gRPC, no engine) to the embedded account in examples/quickstart/.alisms/. Replacements and
+  removed resources need the CLI; secret config comes from PULUMI_CONFIG (see README.md, Quickstart).
 MSG
   # The provider's progress lines (waits, retries) on this terminal, as `pulumi up` shows them.
   ALISMS_PROVIDER_STDERR=inherit python apply_without_cli.py dev

@@ -21,7 +21,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from pulumi_alisms.kinds import KINDS
-from pulumi_alisms.resources._base import PROVIDER_KEY
+from pulumi_alisms.resources._base import PROVIDER_KEY, normalized_outputs, outputs_model
 
 STACK, PROJECT = "dev", "alisms-tests"
 PROVIDER_STDERR_ENV = "ALISMS_PROVIDER_STDERR"
@@ -113,6 +113,11 @@ class ResourceDriver:
     def __post_init__(self) -> None:
         # Looked up at each call, as dynamic.Resource does, so that pulumi_alisms' SDK work-around applies.
         self.serialized_provider = dynamic.serialize_provider(self.provider)
+        self.model = outputs_model(type(self.provider))
+
+    def _typed(self, struct: struct_pb2.Struct) -> dict[str, Any]:
+        """Properties as the provider gave them: whole numbers back to ``int`` (the wire has only doubles)."""
+        return normalized_outputs(self.model, _deserialize(struct))
 
     def urn(self, name: str) -> str:
         """The URN the engine would give a resource of this type."""
@@ -127,7 +132,7 @@ class ResourceDriver:
         answer = self.host._call("Check", provider_pb2.CheckRequest(
             urn=self.urn(name), olds=_serialize(self._with_provider(olds or {}) if olds else {}),
             news=_serialize(self._with_provider(news))))  # fmt: skip
-        return _deserialize(answer.inputs), [(f.property, f.reason) for f in answer.failures]
+        return self._typed(answer.inputs), [(f.property, f.reason) for f in answer.failures]
 
     def diff(self, name: str, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """Diff old state (outputs) against new checked inputs."""
@@ -140,7 +145,7 @@ class ResourceDriver:
         """Create: the new id and outputs."""
         answer = self.host._call("Create", provider_pb2.CreateRequest(
             urn=self.urn(name), properties=_serialize(self._with_provider(inputs))))  # fmt: skip
-        return answer.id, _deserialize(answer.properties)
+        return answer.id, self._typed(answer.properties)
 
     def read(self, name: str, id_: str, state: Mapping[str, Any], inputs: Mapping[str, Any] | None = None
              ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:  # fmt: skip
@@ -148,15 +153,15 @@ class ResourceDriver:
         answer = self.host._call("Read", provider_pb2.ReadRequest(
             id=id_, urn=self.urn(name), properties=_serialize(self._with_provider(state) if state else {}),
             inputs=_serialize(self._with_provider(inputs) if inputs is not None else {})))  # fmt: skip
-        new_inputs = _deserialize(answer.inputs) if answer.HasField("inputs") else None
-        return answer.id, _deserialize(answer.properties), new_inputs
+        new_inputs = self._typed(answer.inputs) if answer.HasField("inputs") else None
+        return answer.id, self._typed(answer.properties), new_inputs
 
     def update(self, name: str, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         """Update in place: the new outputs."""
         answer = self.host._call("Update", provider_pb2.UpdateRequest(
             id=id_, urn=self.urn(name), olds=_serialize(self._with_provider(olds)),
             news=_serialize(self._with_provider(news))))  # fmt: skip
-        return _deserialize(answer.properties)
+        return self._typed(answer.properties)
 
     def delete(self, name: str, id_: str, state: Mapping[str, Any]) -> None:
         """Delete."""

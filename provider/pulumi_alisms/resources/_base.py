@@ -13,13 +13,14 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.api.retry_notices import show_retries
 from pulumi_alisms.errors import AliSmsApiError, AliSmsError, ConfigurationError, NotFoundError, ProviderError
 from pulumi_alisms.inputs.diff import Diff
+from pulumi_alisms.kinds import KINDS
 from pulumi_alisms.resources import _sdk_workarounds  # noqa: F401  (installed on import)
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.next_action import NextStep
@@ -58,7 +59,10 @@ class AccountProvider(ResourceProvider):
         super().__init_subclass__(**kwargs)
         for method in _ENGINE_METHODS:
             if method in vars(cls):
-                setattr(cls, method, _readable_errors(cls, method, vars(cls)[method]))
+                function = vars(cls)[method]
+                if method in ("create", "read", "update"):
+                    function = _normalized_results(function)
+                setattr(cls, method, _readable_errors(cls, method, function))
 
     def configure(self, req: ConfigureRequest) -> None:
         """Remember the stack's ``alisms:*`` settings for this provider host process."""
@@ -133,6 +137,73 @@ def typed_inputs(model: type[BaseModel], props: Mapping[str, Any]) -> dict[str, 
     """Checked inputs with their types back (numbers cross the wire as floats)."""
     raw = {key: value for key, value in without_provider(props).items() if key in model.model_fields}
     return model.model_validate(raw).model_dump(mode="json")
+
+
+def normalized_outputs(model: type[BaseModel] | None, props: Mapping[str, Any]) -> dict[str, Any]:
+    """Properties as state keeps them: keys sorted (in nested mappings too) and each field of ``model`` of its own
+    type. The protocol carries every number as a double, so a whole number comes back as ``2.0``; a nested
+    mapping (``replaced_values``) holds fields of ``model`` too."""
+    fields = model.model_fields if model is not None else {}
+    result: dict[str, Any] = {}
+    for key in sorted(props):
+        value = props[key]
+        if isinstance(value, Mapping):
+            value = normalized_outputs(model, value)
+        elif key in fields and _holds_float(value):
+            value = _retyped(fields[key].annotation, value)
+        result[key] = _sorted_keys(value)
+    return result
+
+
+def outputs_model(provider: type) -> type[BaseModel] | None:
+    """The inputs model whose field types a provider's outputs keep: its own, else its kind's."""
+    model: type[BaseModel] | None = getattr(provider, "inputs_model", None)
+    name = provider.__name__.removesuffix("Provider")
+    return model or next((kind.inputs_model for kind in KINDS if kind.name == name), None)
+
+
+def _holds_float(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_holds_float(item) for item in value)
+    if isinstance(value, Mapping):
+        return any(_holds_float(item) for item in value.values())
+    return isinstance(value, float)
+
+
+def _retyped(annotation: Any, value: Any) -> Any:
+    adapter = _adapter(annotation)
+    try:
+        return adapter.dump_python(adapter.validate_python(value), mode="json")
+    except ValidationError:  # not of the field's type (a value this package does not know): kept as it is
+        return value
+
+
+@functools.cache
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(annotation)
+
+
+def _sorted_keys(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _sorted_keys(value[key]) for key in sorted(value)}
+    return value
+
+
+def _normalized_results(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A create, read or update whose outputs (and read's inputs) are :func:`normalized_outputs`."""
+
+    @functools.wraps(function)
+    def engine_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = function(self, *args, **kwargs)
+        model = outputs_model(type(self))
+        result.outs = normalized_outputs(model, result.outs)
+        if getattr(result, "inputs", None) is not None:
+            result.inputs = normalized_outputs(model, result.inputs)
+        return result
+
+    return engine_method
 
 
 def diff_result(diff: Diff) -> DiffResult:

@@ -6,11 +6,12 @@ reading (duplicate keys, unsupported tags; ``spec.guards``), shapes and types by
 ``check`` uses (``pulumi_alisms.kinds``), so a file that validates here passes ``pulumi preview``'s checks too.
 """
 
+import functools
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Optional
 
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from pulumi_alisms.documents import documents_relative_to
 from pulumi_alisms.errors import LocalFileError
@@ -107,13 +108,14 @@ def _check_names(document: Document, data: dict[Any, Any]) -> None:
 
 
 def _check_entries(document: Document, data: dict[Any, Any], broken: list[KeyPath]) -> None:
-    """Run the domain rules of every entry that has the right shape (a broken entry has its problems already)."""
+    """Run the domain rules of every entry: on all its fields, or on the fields present and well-formed in an entry
+    with broken ones (those have their problems already), so one missing field never hides the others' problems."""
 
     bad = set(broken)
-    inside_bad = {path[:end] for path in broken for end in range(len(path) + 1)}
-
-    def clean(path: KeyPath) -> bool:  # neither inside nor around a broken value; sets keep this linear
-        return path not in inside_bad and not any(path[:end] in bad for end in range(len(path)))
+    broken_fields: dict[KeyPath, set[Any]] = {}  # a path -> its parts that hold a broken value; sets keep this linear
+    for part in broken:
+        for end in range(len(part)):
+            broken_fields.setdefault(part[:end], set()).add(part[end])
 
     registrations: dict[tuple[str, str], Any] = {}
     for kind in KINDS:
@@ -127,13 +129,44 @@ def _check_entries(document: Document, data: dict[Any, Any], broken: list[KeyPat
                 [((kind.section, key), entry) for key, entry in section.items()] if isinstance(section, dict) else []
             )
         for path, entry in entries:
-            if not clean(path):
+            if any(path[:end] in bad for end in range(len(path) + 1)) or not isinstance(entry, dict):
+                continue  # the entry itself (or its section) is broken
+            fields = broken_fields.get(path, set())
+            inputs = _present_fields(kind.entry_model, entry, fields)
+            if inputs is None:
                 continue
-            inputs = kind.entry_model.model_validate(entry)
             for problem in kind.entry_problems(inputs):
-                document.add((*path, *field_path(problem.field)), problem.message)
-            if isinstance(inputs, SenderIdEntry):
+                where = field_path(problem.field)
+                if not where or where[0] not in fields:
+                    document.add((*path, *where), problem.message)
+            if isinstance(inputs, SenderIdEntry) and inputs.country is not None and inputs.sender_id is not None:
                 first = registrations.setdefault((inputs.country, inputs.sender_id), path[1])
                 if first != path[1]:
                     document.add(path, f"registers {inputs.sender_id} for {inputs.country} again, as "
                                        f"sender_ids.{first} does", at_key=True)  # fmt: skip
+
+
+def _present_fields(model: type[BaseModel], entry: dict[Any, Any], broken: set[Any]) -> BaseModel | None:
+    """The entry as ``model`` with its ``broken`` fields unknown: ``None`` (an empty list for a list), so the rules
+    judge the rest and compare nothing with a made-up value; the caller drops their problems about broken fields."""
+    if not broken:
+        return model.model_validate(entry)
+    try:
+        inputs = _partial_model(model).model_validate({key: value for key, value in entry.items() if key not in broken})
+    except ValidationError:  # the fields hold together only as a whole (no model has such checks today)
+        return None
+    unknown = {name: None for name, field in model.model_fields.items()
+               if (field.alias or name) in broken and field.get_default() != []}  # fmt: skip
+    return inputs.model_copy(update=unknown)
+
+
+@functools.cache
+def _partial_model(model: type[BaseModel]) -> type[BaseModel]:
+    """``model`` with every required field optional (``None`` when absent)."""
+    optional: dict[str, Any] = {
+        name: (Optional[field.annotation], Field(None, alias=field.alias))  # noqa: UP045 - a runtime annotation
+        for name, field in model.model_fields.items()
+        if field.is_required()
+    }
+    partial: type[BaseModel] = create_model(f"Partial{model.__name__}", __base__=model, **optional)
+    return partial
