@@ -5,7 +5,6 @@
 """
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pulumi_alisms.cli import CliError, Commands, table
+from pulumi_alisms.cli.text import json_text, lines, visible
 
 if TYPE_CHECKING:
     from pulumi_alisms.api.config import AccountSettings
@@ -88,9 +88,9 @@ def _validate(args: argparse.Namespace) -> int:
         spec = load_account(args.file, root=args.root)
     except SpecError as error:
         if args.output == "json":
-            print(json.dumps([asdict(problem) for problem in error.problems], indent=2, ensure_ascii=False))
+            print(json_text([asdict(problem) for problem in error.problems], indent=2))
         else:
-            print(error)
+            print(lines(error.problems))
         return 1
     if args.output == "json":
         print("[]")
@@ -162,7 +162,7 @@ def _plan(args: argparse.Namespace) -> int:
     changes = plan(spec, live)
     if args.output == "json":
         report = {"file": args.file, "endpoint": settings.endpoint, "summary": _summary(changes), "changes": changes}
-        print(json.dumps(report, default=asdict, indent=2, ensure_ascii=False))
+        print(json_text(report, default=asdict, indent=2))
     elif not changes:
         print(f"No changes: the account matches {args.file}.")
     else:
@@ -183,7 +183,7 @@ def _drift(args: argparse.Namespace) -> int:
     report = drift(spec, live, live.read_at or datetime.now(UTC))
     if args.output == "json":
         data = {"file": args.file, "endpoint": settings.endpoint, "clean": report.clean, **asdict(report)}
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data, indent=2))
     elif report.clean:
         print(f"No drift: the account matches {args.file}.")
     else:
@@ -226,7 +226,7 @@ def _export(args: argparse.Namespace) -> int:
     exported = export_account(live)
     read_at = live.read_at or datetime.now(UTC)  # the account's clock (an emulator's may run ahead)
     for note in exported.notes:
-        print(f"alisms: note: {note}", file=sys.stderr)
+        print(f"alisms: note: {visible(note)}", file=sys.stderr)
     if args.output == "json":
         text = account_json(exported.spec)  # JSON is YAML too: `alisms validate` reads it
     else:
@@ -260,7 +260,7 @@ def _load(file: str, root: str | None) -> "AccountSpec":
     try:
         return load_account(file, root=root)
     except SpecError as error:
-        print(error, file=sys.stderr)
+        print(lines(error.problems), file=sys.stderr)
         raise CliError(f"{file} is not a valid account file ({_count(len(error.problems), 'problem')})") from None
 
 
@@ -350,5 +350,5 @@ def _shown(value: object) -> str:
     """A value for a table cell: JSON, shortened."""
     if value is None:
         return "(unset)"
-    text = json.dumps(value, ensure_ascii=False)
+    text = json_text(value)
     return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 3] + "..."

@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from pulumi_alisms.cli import CliError, Commands, emulator, endpoints, gitops
 from pulumi_alisms.errors import AliSmsError
+from pulumi_alisms.rules.text import visible
 
 # Each group adds its subcommands; a subcommand sets ``handler(args) -> exit status`` as a default.
 COMMAND_GROUPS: tuple[Callable[[Commands], None], ...] = (gitops.register, emulator.register, endpoints.register)
@@ -46,10 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("alisms: interrupted", file=sys.stderr)
         return INTERRUPTED_EXIT
     except CliError as error:
-        print(f"alisms: error: {error}", file=sys.stderr)
+        print(f"alisms: error: {visible(str(error))}", file=sys.stderr)
         return ERROR_EXIT
     except AliSmsError as error:  # configuration, API and provider errors no command turned into a CliError
-        print(f"alisms: error: {_one_line(str(error))}", file=sys.stderr)
+        print(f"alisms: error: {visible(_one_line(str(error)))}", file=sys.stderr)
         return ERROR_EXIT
     return status
 

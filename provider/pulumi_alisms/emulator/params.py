@@ -7,9 +7,6 @@ from typing import Any
 from pulumi_alisms.emulator.errors import invalid, missing
 from pulumi_alisms.rules.limits import BIZ_TYPES_BY_CODE
 
-# The largest limit a console-settings operation accepts (thresholds, frequency, fraud, package quota).
-MAX_LIMIT = 1_000_000_000
-
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 MAX_LIST_ITEMS = 1_000  # a flat list ``Name.1`` ... ``Name.N``; no request carries that many parameters
 

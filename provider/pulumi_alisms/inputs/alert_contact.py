@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from pulumi_alisms.inputs.diff import Diff, fields_diff
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.contacts import contact_problems
+from pulumi_alisms.rules.text import control_character_problems
 
 INPUT_FIELDS = ("name", "phone", "email", "alerts", "verification_code")
 
@@ -31,7 +32,9 @@ class AlertContactInputs(AlertContactEntry):
 
 def input_problems(inputs: AlertContactEntry) -> list[Problem]:
     """Every offline rule for these inputs, named by field."""
-    return contact_problems(inputs.name, inputs.phone, inputs.email, inputs.alerts)
+    code = inputs.verification_code if isinstance(inputs, AlertContactInputs) else None
+    problems = contact_problems(inputs.name, inputs.phone, inputs.email, inputs.alerts)
+    return problems + control_character_problems("verification_code", code or "")
 
 
 def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:

@@ -16,8 +16,15 @@ from pulumi_alisms.documents import document_problem
 from pulumi_alisms.inputs.diff import Diff, changed_fields
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.countries import country_rules, registration_problems
-from pulumi_alisms.rules.sender_ids import UseCase, sample_template_problems, sender_id_problems
+from pulumi_alisms.rules.sender_ids import (
+    DOCUMENT_TYPE,
+    REGISTRATION_TEXT,
+    UseCase,
+    sample_template_problems,
+    sender_id_problems,
+)
 from pulumi_alisms.rules.statuses import RegistrationStatus
+from pulumi_alisms.rules.text import control_character_problems, text_problems
 
 WaitFor = Literal["none", "approved"]
 AMENDABLE_FIELDS = ("sender_id", "company_name", "website", "use_case", "sample_templates")
@@ -78,6 +85,7 @@ def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Pr
         *country,
         *sender_id_problems("sender_id", inputs.sender_id),
         *sample_template_problems("sample_templates", inputs.sample_templates),
+        *text_problems(REGISTRATION_TEXT, {"company_name": inputs.company_name, "website": inputs.website}),
     ]
     if inputs.website is not None and not inputs.website.startswith(("http://", "https://")):
         problems.append(Problem("website", f"{inputs.website!r} must be a full URL such as https://example.com"))
@@ -87,6 +95,10 @@ def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Pr
                                 "would wait in vain until wait_timeout: declare documents (type and path of each; "
                                 "see docs/countries.md), or set wait_for: none and add them later"))  # fmt: skip
     for index, document in enumerate(inputs.documents):
+        problems += DOCUMENT_TYPE.problems(f"documents[{index}].type", document.type)
+        if control := control_character_problems(f"documents[{index}].path", document.path):
+            problems += control
+            continue
         problem = document_problem(document.path)
         if problem:
             problems.append(Problem(f"documents[{index}].path", problem))

@@ -13,8 +13,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pulumi_alisms.inputs.diff import Diff, changed_fields
 from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.signatures import SignatureSource, SignatureType, signature_name_problems, source_problems
+from pulumi_alisms.rules.signatures import (
+    SIGNATURE_TEXT,
+    SignatureSource,
+    SignatureType,
+    signature_name_problems,
+    source_problems,
+)
 from pulumi_alisms.rules.statuses import ReviewStatus
+from pulumi_alisms.rules.text import text_problems
 
 SignatureWaitFor = Literal["none", "approved", "registered"]
 AMENDABLE_FIELDS = ("source", "type", "remark", "apply_scene", "third_party", "authorization_letter_id",
@@ -49,6 +56,7 @@ def input_problems(inputs: SignatureInputs) -> list[Problem]:
         *signature_name_problems("name", inputs.name),
         *source_problems(inputs.source, apply_scene=inputs.apply_scene, trademark_id=inputs.trademark_id,
                          app_icp_record_id=inputs.app_icp_record_id),
+        *text_problems(SIGNATURE_TEXT, {"remark": inputs.remark, "apply_scene": inputs.apply_scene}),
     ]  # fmt: skip
     if inputs.third_party and inputs.authorization_letter_id is None:
         problems.append(Problem("authorization_letter_id", "a signature for third-party use needs one"))

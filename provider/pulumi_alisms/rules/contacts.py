@@ -3,6 +3,7 @@
 import re
 
 from pulumi_alisms.rules.problems import Problem
+from pulumi_alisms.rules.text import control_character_problems
 
 # Alert kind -> the SaveContactsNew flag that switches it on.
 ALERT_FLAGS: dict[str, str] = {
@@ -34,7 +35,7 @@ def email_problems(field: str, email: str) -> list[Problem]:
 
 def contact_problems(name: str, phone: str, email: str, alerts: list[str]) -> list[Problem]:
     """Every offline rule for an alert contact."""
-    problems: list[Problem] = []
+    problems = control_character_problems("name", name or "")
     if not name or not name.strip():
         problems.append(Problem("name", "must not be empty"))
     elif len(name) > MAX_CONTACT_NAME_LENGTH:

@@ -12,6 +12,8 @@ BIZ_TYPES_BY_CODE: dict[str, str] = {code: name for name, code in BIZ_TYPE_CODES
 
 # Per-number defaults the vendor applies to OTP messages.
 DEFAULT_FREQUENCY = {"per_minute": 1, "per_hour": 5, "per_day": 10}
+# The largest limit a console-settings operation accepts (thresholds, frequency, fraud, package quota).
+MAX_LIMIT = 1_000_000_000
 MAX_FREQUENCY = {"per_minute": 1_000, "per_hour": 10_000, "per_day": 100_000}
 
 
@@ -27,10 +29,10 @@ def threshold_problems(
 ) -> list[Problem]:
     """Non-negative limits; a warning fires before its suspension, a day fits in its month."""
     problems = [
-        *within("daily_warning", daily_warning),
-        *within("daily_suspend", daily_suspend),
-        *within("monthly_warning", monthly_warning),
-        *within("monthly_suspend", monthly_suspend),
+        *within("daily_warning", daily_warning, high=MAX_LIMIT),
+        *within("daily_suspend", daily_suspend, high=MAX_LIMIT),
+        *within("monthly_warning", monthly_warning, high=MAX_LIMIT),
+        *within("monthly_suspend", monthly_suspend, high=MAX_LIMIT),
     ]
     if problems:
         return problems
@@ -64,7 +66,7 @@ def frequency_problems(per_minute: int | None, per_hour: int | None, per_day: in
 def fraud_problems(hourly_limit: int | None, increase_rate: int | None, success_rate: int | None) -> list[Problem]:
     """OTP abuse prevention: hourly limit >= 0; rates are percentages (success rate 0-100)."""
     return [
-        *within("hourly_limit", hourly_limit),
+        *within("hourly_limit", hourly_limit, high=MAX_LIMIT),
         *within("increase_rate", increase_rate, high=10_000),
         *within("success_rate", success_rate, high=100),
     ]

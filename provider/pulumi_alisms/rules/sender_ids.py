@@ -5,6 +5,7 @@ from typing import Literal
 
 from pulumi_alisms.rules.documents import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES  # per registration document
 from pulumi_alisms.rules.problems import Problem
+from pulumi_alisms.rules.text import TextRule, control_character_problems
 
 UseCase = Literal["otp", "notification", "promotional"]
 USE_CASES: tuple[str, ...] = ("otp", "notification", "promotional")
@@ -15,6 +16,10 @@ MAX_SAMPLE_TEMPLATES = 20
 MAX_SAMPLE_LENGTH = 500
 MAX_SENDER_IDS_PER_REQUEST = 20
 DOCUMENT_WINDOW_DAYS = 30
+MAX_DOCUMENT_TYPE_LENGTH = 64
+# The registration's plain text fields as SubmitSenderIdRegistration takes them (the emulator refuses by these).
+REGISTRATION_TEXT: dict[str, TextRule] = {"company_name": TextRule(128, non_blank=True), "website": TextRule(256)}
+DOCUMENT_TYPE = TextRule(MAX_DOCUMENT_TYPE_LENGTH, non_blank=True)  # UploadSenderIdDocuments' Documents[].Type
 
 # SendMessageToGlobe's ``From``: "only digits and letters" (the SDK's model, and the broadcast console). A
 # SenderID that could not be sent from is refused at registration too, so both checks use this rule.
@@ -34,6 +39,8 @@ def sender_id_problems(field: str, value: str) -> list[Problem]:
     """Naming rules: 1-11 Latin letters and digits, or 1-15 digits only."""
     if not value:
         return [Problem(field, "must not be empty")]
+    if control := control_character_problems(field, value):
+        return control
     if any(ord(ch) > 127 for ch in value):
         return [Problem(field, f"{value!r} contains non-Latin characters; only Latin letters and digits")]
     if value.isdigit():
@@ -60,7 +67,9 @@ def sample_template_problems(field: str, samples: list[str]) -> list[Problem]:
     for index, sample in enumerate(samples):
         if not isinstance(sample, str) or not sample.strip():
             problems.append(Problem(f"{field}[{index}]", "a sample template must not be blank"))
-        elif len(sample) > MAX_SAMPLE_LENGTH:
+            continue
+        problems.extend(control_character_problems(f"{field}[{index}]", sample, multiline=True))
+        if len(sample) > MAX_SAMPLE_LENGTH:
             problems.append(Problem(f"{field}[{index}]", f"at most {MAX_SAMPLE_LENGTH} characters, got {len(sample)}"))
     return problems
 

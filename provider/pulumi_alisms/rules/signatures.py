@@ -10,6 +10,7 @@ import re
 from typing import Literal
 
 from pulumi_alisms.rules.problems import Problem
+from pulumi_alisms.rules.text import TextRule, control_character_problems
 
 SignatureSource = Literal["company", "website", "app", "official_account", "ecommerce_store", "trademark"]
 # SignSource on the wire (CreateSmsSign, UpdateSmsSign).
@@ -27,6 +28,11 @@ CARRIERS: tuple[Carrier, ...] = ("mobile", "unicom", "telecom")  # registration 
 MIN_NAME_LENGTH = 2
 MAX_NAME_LENGTH = 12
 MAX_REMARK_LENGTH = 200  # the SDK's documentation; the published metadata says 500 (docs/api.md)
+MAX_APPLY_SCENE_LENGTH = 500
+# The application's plain text fields as CreateSmsSign takes them (the emulator refuses by these).
+SIGNATURE_TEXT: dict[str, TextRule] = {
+    "remark": TextRule(MAX_REMARK_LENGTH), "apply_scene": TextRule(MAX_APPLY_SCENE_LENGTH),
+}  # fmt: skip
 MAX_AUTHORIZED_SIGNATURES = 100  # signatures one authorization letter may cover
 # Words and phrases that identify nobody (compared without case, spaces or symbols).
 GENERIC_WORDS: tuple[str, ...] = ("test", "测试", "客服", "customerservice", "尊敬的客户", "dearcustomer")
@@ -45,7 +51,9 @@ _SOURCE_NEEDS: dict[str, tuple[bool, bool, str | None]] = {
 
 
 def name_length_problems(field: str, name: str) -> list[Problem]:
-    """A signature name is 2-12 characters."""
+    """A signature name is 2-12 characters, none of them a control character."""
+    if control := control_character_problems(field, name):
+        return control
     if not MIN_NAME_LENGTH <= len(name) <= MAX_NAME_LENGTH:
         return [Problem(field, f"must be {MIN_NAME_LENGTH}-{MAX_NAME_LENGTH} characters, got {len(name)}")]
     return []

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pulumi_alisms.rules.problems import Problem
 from pulumi_alisms.rules.sender_ids import contains_url_shortener
+from pulumi_alisms.rules.text import control_character_problems
 
 TemplateKind = Literal["otp", "notification", "promotional", "international"]
 # TemplateType on the wire (CreateSmsTemplate): 0 OTP, 1 notification, 2 promotional, 3 international.
@@ -31,7 +32,8 @@ def template_problems(
     *, name: str, kind: str, content: str, remark: str | None = None, intl_type: int | None = None
 ) -> list[Problem]:
     """Every offline rule for a template, field names as the MessageTemplate resource spells them."""
-    problems: list[Problem] = []
+    problems = control_character_problems("name", name or "")
+    problems.extend(control_character_problems("remark", remark or ""))
     if not name or not name.strip():
         problems.append(Problem("name", "must not be empty"))
     elif len(name) > MAX_NAME_LENGTH:
@@ -58,7 +60,7 @@ def content_problems(field: str, content: str, *, promotional: bool) -> list[Pro
     """Content: non-empty, at most 500 characters, well-formed variables, none in promotional templates."""
     if not content or not content.strip():
         return [Problem(field, "must not be empty")]
-    problems: list[Problem] = []
+    problems = control_character_problems(field, content, multiline=True)
     if len(content) > MAX_CONTENT_LENGTH:
         problems.append(Problem(field, f"at most {MAX_CONTENT_LENGTH} characters, got {len(content)}"))
     variables = _VARIABLE.findall(content)

@@ -18,6 +18,7 @@ from pulumi_alisms.errors import LocalFileError
 from pulumi_alisms.inputs.sender_id import SenderIdEntry
 from pulumi_alisms.kinds import KINDS
 from pulumi_alisms.rules.documents import is_inside
+from pulumi_alisms.rules.text import control_character_problems
 from pulumi_alisms.spec.guards import DICT_SOURCE, Composer, plain_copy, read_text
 from pulumi_alisms.spec.messages import report_validation_error
 from pulumi_alisms.spec.models import AccountSpec
@@ -99,10 +100,16 @@ def _default_template_names(data: Any) -> None:
 
 
 def _check_names(document: Document, data: dict[Any, Any]) -> None:
+    """Section keys: no control characters in any, and names of Latin letters, digits, '_' and '-' where named."""
+    for key in data:
+        if isinstance(key, str) and (control := control_character_problems("key", key)):
+            document.add((key,), control[0].message, at_key=True)
     for kind in KINDS:
-        entries = data.get(kind.section) if kind.layout == "named" else None
+        entries = data.get(kind.section) if kind.layout != "single" else None
         for key in entries if isinstance(entries, dict) else {}:
-            if isinstance(key, str) and not NAME.fullmatch(key):
+            if isinstance(key, str) and (control := control_character_problems("key", key)):
+                document.add((kind.section, key), control[0].message, at_key=True)
+            elif kind.layout == "named" and isinstance(key, str) and not NAME.fullmatch(key):
                 document.add((kind.section, key), "a key must be a name of Latin letters, digits, '_' and '-'",
                              at_key=True)  # fmt: skip
 

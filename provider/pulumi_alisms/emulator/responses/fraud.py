@@ -11,7 +11,7 @@ from typing import Any
 
 from pulumi_alisms.emulator.backends.fraud import FraudBackend, FraudLimits
 from pulumi_alisms.emulator.context import Context
-from pulumi_alisms.emulator.params import MAX_LIMIT
+from pulumi_alisms.rules.limits import MAX_LIMIT
 
 VERSION = "2017-06-20"
 

@@ -17,25 +17,27 @@ from pulumi_alisms.emulator.errors import invalid, refuse_problems, refused
 from pulumi_alisms.emulator.params import Params
 from pulumi_alisms.rules.countries import country_rules, registration_problems
 from pulumi_alisms.rules.sender_ids import (
+    DOCUMENT_TYPE,
     MAX_DOCUMENT_BYTES,
+    REGISTRATION_TEXT,
     sample_template_problems,
     sender_id_problems,
     use_case_problems,
 )
 from pulumi_alisms.rules.statuses import RegistrationStatus
+from pulumi_alisms.rules.text import TextRule
 
 VERSION = "2017-06-20"
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MAX_REGISTRATION_ID_LENGTH = 64
 MAX_CLIENT_TOKEN_LENGTH = 64
-MAX_COMPANY_NAME_LENGTH = 128
-MAX_WEBSITE_LENGTH = 256
 MAX_BUSINESS_INFO_FIELDS = 50
 MAX_BUSINESS_INFO_VALUE_LENGTH = 1_000
 MAX_DOCUMENTS_PER_UPLOAD = 20
-MAX_DOCUMENT_TYPE_LENGTH = 64
-MAX_FILE_NAME_LENGTH = 255
+FILE_NAME = TextRule(255, non_blank=True)
+# Input field (rules.sender_ids.REGISTRATION_TEXT) -> the request parameter it travels in.
+TEXT_PARAMETERS: dict[str, str] = {"company_name": "CompanyName", "website": "Website"}
 
 
 def submit_registration(ctx: Context) -> dict[str, Any]:
@@ -118,10 +120,11 @@ def _amendment(params: Params, *, submit: bool) -> Amendment:
     sender_id = params.text("SenderId", required=submit)
     if sender_id is not None:
         refuse_problems("SenderId", sender_id_problems("SenderId", sender_id))
-    company_name = params.text("CompanyName", required=submit, max_length=MAX_COMPANY_NAME_LENGTH)
-    if company_name is not None and not company_name.strip():
-        raise invalid("CompanyName", "must not be blank")
-    website = params.text("Website", required=False, max_length=MAX_WEBSITE_LENGTH)
+    company_name = params.text("CompanyName", required=submit)
+    website = params.text("Website", required=False)
+    for field, value in (("company_name", company_name), ("website", website)):
+        parameter = TEXT_PARAMETERS[field]
+        refuse_problems(parameter, REGISTRATION_TEXT[field].problems(parameter, value))
     use_case = params.text("UseCase", required=submit)
     if use_case is not None:
         refuse_problems("UseCase", use_case_problems("UseCase", use_case))
@@ -158,10 +161,11 @@ def _documents(params: Params) -> list[Document]:
         where = f"Documents[{index}]"
         if not isinstance(item, dict):
             raise invalid("Documents", f"{where} must be an object with Type, FileName and ContentBase64")
-        for key, limit in (("Type", MAX_DOCUMENT_TYPE_LENGTH), ("FileName", MAX_FILE_NAME_LENGTH)):
+        for key, rule in (("Type", DOCUMENT_TYPE), ("FileName", FILE_NAME)):
             text = item.get(key)
-            if not isinstance(text, str) or not text.strip() or len(text) > limit:
-                raise invalid("Documents", f"{where}.{key} must be a non-blank string of at most {limit} characters")
+            if not isinstance(text, str):
+                raise invalid("Documents", f"{where}.{key} must be a string")
+            refuse_problems("Documents", rule.problems(f"{where}.{key}", text))
         try:
             content = base64.b64decode(str(item.get("ContentBase64") or ""), validate=True)
         except (binascii.Error, ValueError):

@@ -22,19 +22,20 @@ from pulumi_alisms.emulator.backends.authorization_letters import AuthorizationL
 from pulumi_alisms.emulator.backends.signatures import Application, Signature, SignaturesBackend
 from pulumi_alisms.emulator.backends.uploads import ATTACHMENT_BUCKET, UploadsBackend
 from pulumi_alisms.emulator.context import Context
-from pulumi_alisms.emulator.errors import ApiError, missing
+from pulumi_alisms.emulator.errors import ApiError, missing, refuse_problems
 from pulumi_alisms.emulator.responses.common import MAX_ID, page
 from pulumi_alisms.rules.signatures import (
-    MAX_REMARK_LENGTH,
     SIGN_SOURCES_BY_CODE,
     SIGN_TYPE_CODES,
+    SIGNATURE_TEXT,
     name_length_problems,
     source_problems,
 )
 from pulumi_alisms.rules.statuses import CarrierRegistrationStatus, ReviewStatus
 
 VERSION = "2017-05-25"
-MAX_APPLY_SCENE_LENGTH = 500
+# Input field (rules.signatures.SIGNATURE_TEXT) -> the request parameter it travels in.
+TEXT_PARAMETERS: dict[str, str] = {"remark": "Remark", "apply_scene": "ApplySceneContent"}
 _SIGN_STATUS = {ReviewStatus.UNDER_REVIEW: 0, ReviewStatus.APPROVED: 1, ReviewStatus.REJECTED: 2,
                 ReviewStatus.CANCELLED: 10}  # fmt: skip
 _AUDIT_STATUS = {
@@ -79,8 +80,8 @@ def _application(ctx: Context) -> tuple[str, Application]:
         authorization_letter_id=ctx.params.integer("AuthorizationLetterId", low=1, high=MAX_ID),
         trademark_id=ctx.params.integer("TrademarkId", low=1, high=MAX_ID),
         app_icp_record_id=ctx.params.integer("AppIcpRecordId", low=1, high=MAX_ID),
-        remark=ctx.params.text("Remark", required=False, max_length=MAX_REMARK_LENGTH) or None,
-        apply_scene=ctx.params.text("ApplySceneContent", required=False, max_length=MAX_APPLY_SCENE_LENGTH) or None,
+        remark=_text(ctx, "remark"),
+        apply_scene=_text(ctx, "apply_scene"),
         more_data=ctx.params.string_list("MoreData") or [],
     )  # fmt: skip
     for problem in source_problems(SIGN_SOURCES_BY_CODE[source], apply_scene=application.apply_scene,
@@ -94,6 +95,14 @@ def _application(ctx: Context) -> tuple[str, Application]:
     for key in application.more_data:
         uploads.require(ATTACHMENT_BUCKET, key, "MoreData")
     return name, application
+
+
+def _text(ctx: Context, field: str) -> str | None:
+    """A plain text field of the application, refused by its rule in ``SIGNATURE_TEXT``; blank is absent."""
+    parameter = TEXT_PARAMETERS[field]
+    value = ctx.params.text(parameter, required=False) or None
+    refuse_problems(parameter, SIGNATURE_TEXT[field].problems(parameter, value))
+    return value
 
 
 def create_sms_sign(ctx: Context) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from pulumi_alisms.emulator.backends.sending import SendingBackend
 from pulumi_alisms.emulator.backends.thresholds import Thresholds, ThresholdsBackend
 from pulumi_alisms.emulator.context import Context
-from pulumi_alisms.emulator.params import MAX_LIMIT
+from pulumi_alisms.rules.limits import MAX_LIMIT
 
 VERSION = "2017-06-20"
 
