@@ -61,14 +61,16 @@ SENDER = {"country": "TH", "sender_id": "ACMEPAY", "company_name": "Acme Pay Ltd
           "sample_templates": ["Your Acme code is 482913."]}  # fmt: skip
 
 
-def test_check_refuses_waiting_for_approval_without_the_documents_the_country_asks_for(tmp_path: Path) -> None:
+def test_check_refuses_waiting_for_approval_without_the_documents_the_country_asks_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (problem,) = input_problems(SenderIdInputs.model_validate({**SENDER, "wait_for": "approved"}))
     assert problem.field == "documents" and "TH asks for registration documents" in problem.message
     assert "declare documents" in problem.message and "wait_for: none" in problem.message
 
-    license_pdf = tmp_path / "license.pdf"
-    license_pdf.write_bytes(b"%PDF-1.4")
-    documents = [{"type": "business_license", "path": str(license_pdf)}]
+    monkeypatch.chdir(tmp_path)  # document paths are relative to the project directory
+    (tmp_path / "license.pdf").write_bytes(b"%PDF-1.4")
+    documents = [{"type": "business_license", "path": "license.pdf"}]
     assert (
         input_problems(SenderIdInputs.model_validate({**SENDER, "wait_for": "approved", "documents": documents})) == []
     )
