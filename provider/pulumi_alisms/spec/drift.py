@@ -2,7 +2,8 @@
 
 A drift report holds the plan's differences for declared objects, the account's undeclared objects (the
 plan's deletions) and undeclared settings that hold anything but the vendor defaults, and registrations
-that need attention, declared or not: Rejected, Expired, and waiting for documents.
+that need attention, declared or not: Rejected, Expired, and waiting for documents. In console mode the
+registrations are those of the records file (``api.console_registrations``), reported the same way.
 """
 
 import math

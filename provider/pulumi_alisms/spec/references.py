@@ -1,5 +1,5 @@
 """References inside an account file: a sample template that is a bare token names a template (its key), and
-a document path is relative to the file's directory."""
+a document path, and the ``console_records`` path, are relative to the file's directory."""
 
 import os
 import re
@@ -14,6 +14,8 @@ NAME = re.compile(r"[A-Za-z0-9_-]+")
 def resolve_references(document: Document) -> None:
     """Template keys in sample templates become the template's content; document paths become cwd-relative."""
     data = document.data
+    if isinstance(data, dict) and isinstance(data.get("console_records"), str) and data["console_records"]:
+        data["console_records"] = _relative(os.path.join(document.base_dir, data["console_records"]))
     if not isinstance(data, dict) or not isinstance(data.get("sender_ids"), dict):
         return
     templates: dict[Any, Any] = data["templates"] if isinstance(data.get("templates"), dict) else {}
