@@ -16,6 +16,7 @@ from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.api.console_registrations import ConsoleRegistrations
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import ConfigurationError
+from pulumi_alisms.inputs.sender_id import diff
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, driver_for, without
 from support import alisms_command, assert_clean_error, host_config
 
@@ -141,6 +142,19 @@ def test_create_calls_no_sender_id_operation_and_prints_the_console_request(
 
     with pytest.raises(ProviderHostError, match="is approved and protected"):
         senders.delete("console", id_, without(approved))
+
+
+def test_a_console_registration_is_named_by_its_sender_id_and_uploads_nothing() -> None:
+    documents = [{"type": "business_license", "path": "docs/licence.pdf"}]
+    state = {**SENDER, "documents": documents, "status": "DocumentsRendered"}
+    console_state = {**state, "console_request": {"sender_id": "ACMEPAY"}}
+    renamed = {**SENDER, "documents": documents, "sender_id": "ACMEPAY2"}
+
+    assert diff(console_state, renamed).replaces == ("sender_id",)  # a new console:ID:ACMEPAY2 registration
+    assert diff(state, renamed).replaces == ()  # API mode amends it in place
+    unchanged = {**SENDER, "documents": documents}
+    assert not diff(console_state, unchanged).changes  # documents are uploaded in the console, not by `up`
+    assert diff(state, unchanged).changes
 
 
 def test_the_console_request_is_printed_as_progress_lines(workdir: Path, module_store: Store) -> None:
