@@ -118,7 +118,7 @@ def test_a_create_answers_with_exactly_the_declared_outputs(
 def test_the_account_file_has_one_section_per_kind_with_its_entry_model() -> None:
     fields = AccountSpec.model_fields
 
-    assert list(fields) == ["version", *(kind.section for kind in KINDS)]
+    assert list(fields) == ["version", *(kind.section for kind in KINDS), "console_records"]
     for kind in KINDS:
         annotation = fields[kind.section].annotation
         entry = get_args(annotation)[-1] if kind.layout != "single" else get_args(annotation)[0]

@@ -23,6 +23,7 @@ from pulumi_alisms.api.authorization_letters import AuthorizationLettersApi
 from pulumi_alisms.api.cache import DEFAULT_MAX_AGE
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.config import AccountSettings, RetryPolicy
+from pulumi_alisms.api.console_registrations import ConsoleRegistrations
 from pulumi_alisms.api.contacts import ContactsApi
 from pulumi_alisms.api.endpoints import DYSMSAPI_2017, PRODUCTS
 from pulumi_alisms.api.fraud import FraudApi
@@ -46,6 +47,8 @@ class AccountClient:
 
     ``rpc`` serves every API version that ``by_version`` (version -> client of that product's endpoint) does not;
     ``upload_http`` carries OSS uploads to the hosts that upload policies name (a plain client by default).
+    ``registrations`` is where SenderID registrations are read: the SenderID operations (``sender_ids``, the
+    default), or console mode's records (``api.console_registrations``), where the operations are never called.
     """
 
     def __init__(
@@ -55,6 +58,7 @@ class AccountClient:
         list_cache_seconds: float = DEFAULT_MAX_AGE,
         by_version: Mapping[str, RpcClient] | None = None,
         upload_http: httpx.Client | None = None,
+        registrations: ConsoleRegistrations | None = None,
     ) -> None:
         self.rpc = rpc
         self._clients = {rpc, *(by_version or {}).values()}
@@ -71,6 +75,7 @@ class AccountClient:
         self.quota = QuotaApi(on(quota.VERSION))
         self.sending = SendingApi(on(sending.VERSION))
         self.sender_ids = SenderIdsApi(on(sender_ids.VERSION), list_cache_seconds=list_cache_seconds)
+        self.registrations: SenderIdsApi | ConsoleRegistrations = registrations or self.sender_ids
         self.uploads = UploadsApi(on(uploads.VERSION), self._upload_http)
         self.qualifications = QualificationsApi(on(qualifications.VERSION))
         self.authorization_letters = AuthorizationLettersApi(on(authorization_letters.VERSION))
@@ -98,10 +103,13 @@ def open_account(settings: AccountSettings, *, retry: RetryPolicy | None = None)
     """A client for the configured account; ``embedded`` serves the emulator in-process over WSGI.
 
     Each API version is called at the URL ``settings.url_for`` gives it, one connection pool per distinct URL.
-    The retry budget and the list cache's age limit come from ``settings``; ``retry`` replaces the former.
+    The retry budget and the list cache's age limit come from ``settings``; ``retry`` replaces the former. In
+    console mode (``settings.sender_id_registration``) registrations are read from ``settings.console_records``.
     """
     settings.validate()
     credentials = settings.credentials()
+    console = settings.sender_id_registration == "console"
+    registrations = ConsoleRegistrations(settings.console_records) if console else None
     if settings.embedded:
         from pulumi_alisms.emulator.app import EmulatorApp  # the embedded account only
         from pulumi_alisms.emulator.store import Store
@@ -109,7 +117,9 @@ def open_account(settings: AccountSettings, *, retry: RetryPolicy | None = None)
         transport = httpx.WSGITransport(app=EmulatorApp(Store(settings.state_file, read_only=settings.read_only)))
         rpc = RpcClient(EMBEDDED_BASE_URL, credentials, transport=transport, retry=retry or settings.retry)
         upload_http = httpx.Client(transport=transport, timeout=UPLOAD_TIMEOUT_SECONDS)  # policies name the emulator
-        return AccountClient(rpc, list_cache_seconds=settings.list_cache_seconds, upload_http=upload_http)
+        return AccountClient(
+            rpc, list_cache_seconds=settings.list_cache_seconds, upload_http=upload_http, registrations=registrations
+        )
     by_url: dict[str, RpcClient] = {}
     by_version: dict[str, RpcClient] = {}
     for _, version in PRODUCTS:
@@ -118,4 +128,4 @@ def open_account(settings: AccountSettings, *, retry: RetryPolicy | None = None)
             by_url[url] = RpcClient(url, credentials, retry=retry or settings.retry)
         by_version[version] = by_url[url]
     return AccountClient(by_version[DYSMSAPI_2017[1]], list_cache_seconds=settings.list_cache_seconds,
-                         by_version=by_version)  # fmt: skip
+                         by_version=by_version, registrations=registrations)  # fmt: skip

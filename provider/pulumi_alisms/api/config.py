@@ -1,12 +1,13 @@
-"""Which account to talk to and how: endpoint, state file, credentials, region, retry budget and list cache,
-resolved once from stack config and environment."""
+"""Which account to talk to and how: endpoint, state file, credentials, region, retry budget, list cache and how
+SenderIDs are registered, resolved once from stack config and environment."""
 
 import math
 import os
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
+from urllib.parse import urlsplit
 
 from pulumi_alisms.api.cache import DEFAULT_MAX_AGE
 from pulumi_alisms.api.endpoints import DYSMSAPI_2017, PRODUCTS, alibaba_url, product_key
@@ -25,6 +26,11 @@ RETRY_MAX_SECONDS_ENV = "ALISMS_RETRY_MAX_SECONDS"
 LIST_CACHE_SECONDS_ENV = "ALISMS_LIST_CACHE_SECONDS"
 COMMAND_TIMEOUT_ENV = "ALISMS_COMMAND_TIMEOUT"
 DEFAULT_COMMAND_TIMEOUT = 300.0  # seconds for all the calls of `alisms plan`, `drift` or `export`
+SenderIdRegistration = Literal["api", "console"]
+"""``api``: this project's SenderID operations (docs/api.md; the emulator serves them). ``console``: Alibaba
+publishes none, so registrations are entered in its console and their outcome recorded in a file
+(docs/console-mode.md)."""
+ALIBABA_DOMAIN = "aliyuncs.com"
 T = TypeVar("T")
 
 
@@ -59,6 +65,8 @@ class AccountSettings:
     retry: RetryPolicy = RetryPolicy()
     list_cache_seconds: float = DEFAULT_MAX_AGE
     command_timeout: float = DEFAULT_COMMAND_TIMEOUT  # the CLI's deadline per command; the provider has none
+    sender_id_registration: SenderIdRegistration = "api"
+    console_records: str | None = None  # console mode's records file, relative to the project (working) directory
     # Read the embedded account without ever writing its file (plan, drift, export): set by the caller, not config.
     read_only: bool = False
 
@@ -71,7 +79,9 @@ class AccountSettings:
         The retry budget (``ALISMS_RETRY_MAX_ATTEMPTS``, ``ALISMS_RETRY_MAX_SECONDS``) and the list cache's age
         limit (``ALISMS_LIST_CACHE_SECONDS``) come from the environment, the CLI's deadline per command from
         ``alisms:commandTimeout`` (``alisms plan --timeout``), else ``ALISMS_COMMAND_TIMEOUT``; a bad value is a
-        ConfigurationError.
+        ConfigurationError. ``alisms:senderIdRegistration`` (``ALISMS_SENDER_ID_REGISTRATION``) defaults to
+        ``console`` for Alibaba's hosts (``alibaba``, any ``*.aliyuncs.com`` URL) and to ``api`` otherwise;
+        ``alisms:consoleRecords`` (``ALISMS_CONSOLE_RECORDS``) names console mode's records file.
         """
         config = config or {}
         env = os.environ if env is None else env
@@ -85,8 +95,9 @@ class AccountSettings:
                     return env[name]
             return None
 
+        endpoint = pick("endpoint", "ALISMS_ENDPOINT") or EMBEDDED
         return cls(
-            endpoint=pick("endpoint", "ALISMS_ENDPOINT") or EMBEDDED,
+            endpoint=endpoint,
             state_file=pick("stateFile", "ALISMS_STATE_FILE") or DEFAULT_STATE_FILE,
             region_id=pick("regionId", "ALIBABA_CLOUD_REGION_ID") or DEFAULT_REGION,
             access_key_id=pick("accessKeyId", "ALIBABA_CLOUD_ACCESS_KEY_ID"),
@@ -96,6 +107,9 @@ class AccountSettings:
                                          "a number of seconds >= 0 (0 disables)", DEFAULT_MAX_AGE),
             command_timeout=_parsed(pick("commandTimeout", COMMAND_TIMEOUT_ENV), f"--timeout ({COMMAND_TIMEOUT_ENV})",
                                     _positive_seconds, "a positive number of seconds", DEFAULT_COMMAND_TIMEOUT),
+            sender_id_registration=_registration_mode(pick("senderIdRegistration", "ALISMS_SENDER_ID_REGISTRATION"),
+                                                      endpoint),
+            console_records=pick("consoleRecords", "ALISMS_CONSOLE_RECORDS"),
         )  # fmt: skip
 
     @property
@@ -134,6 +148,20 @@ class AccountSettings:
             raise ConfigurationError(
                 f"alisms:endpoint must be 'embedded', 'alibaba' or an http(s) URL, got {self.endpoint!r}"
             )
+
+
+def _registration_mode(value: str | None, endpoint: str) -> SenderIdRegistration:
+    """The chosen mode, else the endpoint's default: Alibaba has no SenderID API, every other endpoint is ours."""
+    if value is None:
+        host = (urlsplit(endpoint).hostname or "") if "://" in endpoint else ""
+        alibaba = endpoint == ALIBABA or host == ALIBABA_DOMAIN or host.endswith(f".{ALIBABA_DOMAIN}")
+        return "console" if alibaba else "api"
+    modes: tuple[SenderIdRegistration, ...] = get_args(SenderIdRegistration)
+    for mode in modes:
+        if value.strip().lower() == mode:
+            return mode
+    raise ConfigurationError(f"alisms:senderIdRegistration (or ALISMS_SENDER_ID_REGISTRATION) must be 'api' or "
+                             f"'console', got {value[:40]!r}")  # fmt: skip
 
 
 def _retry_policy(env: Mapping[str, str]) -> RetryPolicy:

@@ -1,8 +1,10 @@
 """SenderID registration: this project's operations (Version 2017-06-20), documented in docs/api.md.
 
 Alibaba registers SenderIDs in the console only; when an official API appears, this module is the one
-adapter to replace. SubmitSenderIdRegistration, GetSenderIdRegistration, ListSenderIdRegistrations,
-UploadSenderIdDocuments, UpdateSenderIdRegistration, DeleteSenderIdRegistration.
+adapter to replace; until then the emulator serves it, and against Alibaba console mode reads registrations
+from the operator's records instead (``api.console_registrations``). SubmitSenderIdRegistration,
+GetSenderIdRegistration, ListSenderIdRegistrations, UploadSenderIdDocuments, UpdateSenderIdRegistration,
+DeleteSenderIdRegistration.
 """
 
 import base64
@@ -42,18 +44,23 @@ class RegistrationDocument(BaseModel):
 
 
 class Registration(BaseModel):
-    """A SenderID registration for one country and its review status."""
+    """A SenderID registration for one country and its review status.
+
+    ``recorded``: a console registration as the operator recorded it (``api.console_registrations``), which
+    knows the country, sender ID, id, status and dates only: its company, website, use case, samples and
+    documents are unknown (``None``/empty) and taken as declared.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     registration_id: str
     country: str
     sender_id: str
-    company_name: str
+    company_name: str | None = None
     website: str | None = None
-    use_case: UseCase
+    use_case: UseCase | None = None
     business_info: dict[str, str] = Field(default_factory=dict)
-    sample_templates: list[str]
+    sample_templates: list[str] = Field(default_factory=list)
     documents: list[RegistrationDocument] = Field(default_factory=list)
     status: RegistrationStatus
     status_reason: str | None = None
@@ -61,6 +68,7 @@ class Registration(BaseModel):
     reviewed_at: datetime | None = None
     documents_due_at: datetime | None = None
     updated_at: datetime
+    recorded: bool = False
 
 
 class RegistrationAck(BaseModel):

@@ -277,6 +277,8 @@ def _read_live(
     from pulumi_alisms.spec.live import read_account
 
     settings = replace(account_settings(args), read_only=True)  # these commands never change the account
+    if details_for is not None and details_for.console_records and settings.console_records is None:
+        settings = replace(settings, console_records=details_for.console_records)  # the file's own records
     if settings.embedded and not Path(settings.state_file).exists():
         if details_for is None:
             raise CliError(f"no embedded account at {settings.state_file}: pass --state-file or --endpoint")
@@ -315,7 +317,10 @@ def _empty_account(settings: "AccountSettings") -> "LiveAccount":
 
 def _described(settings: "AccountSettings") -> str:
     """The account, for people."""
-    return f"the embedded account {settings.state_file}" if settings.embedded else settings.url
+    account = f"the embedded account {settings.state_file}" if settings.embedded else settings.url
+    if settings.sender_id_registration == "console":
+        account += f" (SenderIDs: console records {settings.console_records or 'not set'})"
+    return account
 
 
 def _progress(line: str) -> None:

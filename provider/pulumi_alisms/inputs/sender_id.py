@@ -4,7 +4,8 @@ Diff rules: ``country`` always replaces. ``sender_id``, ``company_name``, ``webs
 ``sample_templates`` amend the registration in place (a resubmission) while it is not approved, and
 replace it once it is approved (an approved registration cannot be amended). ``documents``, ``wait_for``,
 ``wait_timeout`` and ``deletion_protection`` update in place. An Expired registration, or one asking for
-documents when documents are declared, has work pending even when nothing changed.
+documents when documents are declared, has work pending even when nothing changed. A console mode registration
+(its state has a ``console_request``) is named by its sender ID, which therefore replaces it, and uploads nothing.
 """
 
 from collections.abc import Mapping
@@ -120,9 +121,11 @@ def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     changed = changed_fields(olds, news, ["country", *AMENDABLE_FIELDS, *LOCAL_FIELDS])
     status = olds.get("status")
     approved = status == RegistrationStatus.APPROVED
-    replaces = tuple(name for name in changed if name == "country" or (approved and name in AMENDABLE_FIELDS))
+    console = olds.get("console_request") is not None
+    identity = ("country", "sender_id") if console else ("country",)
+    replaces = tuple(name for name in changed if name in identity or (approved and name in AMENDABLE_FIELDS))
     pending_work = status == RegistrationStatus.EXPIRED or (
-        status == RegistrationStatus.DOCUMENTS_RENDERED and bool(news.get("documents"))
+        status == RegistrationStatus.DOCUMENTS_RENDERED and bool(news.get("documents")) and not console
     )
     same_identity = "country" not in changed and "sender_id" not in changed
     return Diff(changed, replaces, pending_work, delete_before_replace=bool(replaces) and same_identity)

@@ -27,7 +27,8 @@ from pulumi_alisms.rules.next_action import NextStep
 
 T = TypeVar("T")
 PROVIDER_KEY = "__provider"
-CONFIG_KEYS = ("alisms:endpoint", "alisms:stateFile", "alisms:accessKeyId", "alisms:accessKeySecret", "alisms:regionId")
+CONFIG_KEYS = ("alisms:endpoint", "alisms:stateFile", "alisms:accessKeyId", "alisms:accessKeySecret", "alisms:regionId",
+               "alisms:senderIdRegistration", "alisms:consoleRecords")  # fmt: skip
 
 _clients: dict[AccountSettings, AccountClient] = {}
 _clients_lock = threading.Lock()

@@ -4,6 +4,11 @@ Approval takes days to weeks, so ``up`` acts only where there is something to do
 documents once the status is ``DocumentsRendered``, resubmits after ``Expired``, and resubmits after
 ``Rejected`` only when the inputs changed. ``refresh`` records the latest status.
 
+In console mode (``alisms:senderIdRegistration``, docs/console-mode.md) no SenderID operation is called:
+``create`` prints and outputs ``console_request`` (what to enter in Alibaba's console) with the status
+``AwaitingConsoleRegistration`` and the id ``console:<COUNTRY>:<SENDER_ID>``; ``refresh`` reads the status the
+operator recorded in the records file.
+
 The diff rules are in ``pulumi_alisms.inputs.sender_id``, shared with ``alisms plan``: ``country`` replaces;
 the registration's other fields amend it while it is not approved and replace it once it is.
 """
@@ -17,6 +22,12 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
+from pulumi_alisms.api.console_registrations import (
+    ConsoleRegistrations,
+    console_id,
+    console_request,
+    console_request_lines,
+)
 from pulumi_alisms.api.sender_ids import DocumentUpload, Registration
 from pulumi_alisms.documents import document_root, read_document
 from pulumi_alisms.errors import AliSmsApiError, ProviderError
@@ -43,10 +54,12 @@ from pulumi_alisms.resources._base import (
 )
 from pulumi_alisms.rules.next_action import NextAction, NextStep, next_step
 from pulumi_alisms.rules.sender_ids import UseCase
-from pulumi_alisms.rules.statuses import RegistrationStatus
+from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, RegistrationStatus
 
 OUTPUT_FIELDS = ("registration_id", "status", "status_reason", "approved", "submitted_at", "reviewed_at",
-                 "documents_due_at", "uploaded_documents", "next_action", "next_action_due_at")  # fmt: skip
+                 "documents_due_at", "uploaded_documents", "next_action", "next_action_due_at",
+                 "console_request")  # fmt: skip
+_REMOTE_FIELDS = ("country", "sender_id", "company_name", "website", "use_case", "sample_templates")
 UPLOAD_REFUSED_IN_STATUS = "isv.SENDER_ID_STATUS_NOT_SUPPORT_UPLOAD"
 
 
@@ -68,7 +81,17 @@ def _next_step(registration: Registration, inputs: dict[str, Any]) -> NextStep:
                      documents_due_at=registration.documents_due_at, country=registration.country)  # fmt: skip
 
 
-def _outputs(registration: Registration, inputs: dict[str, Any]) -> dict[str, Any]:
+def _outputs(
+    registration: Registration | None, id_: str, inputs: dict[str, Any], request: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The outputs; no registration is a console mode one not recorded yet: AwaitingConsoleRegistration."""
+    if registration is None:
+        awaiting = next_step(RegistrationStatus.AWAITING_CONSOLE_REGISTRATION)
+        return {"registration_id": id_, "status": RegistrationStatus.AWAITING_CONSOLE_REGISTRATION,
+                "status_reason": None, "approved": False, "submitted_at": None, "reviewed_at": None,
+                "documents_due_at": None, "uploaded_documents": [], "next_action": awaiting.action,
+                "next_action_due_at": None, "console_request": request}  # fmt: skip
+
     def stamp(value: Any) -> str | None:
         return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
 
@@ -84,18 +107,12 @@ def _outputs(registration: Registration, inputs: dict[str, Any]) -> dict[str, An
         "uploaded_documents": [document.type for document in registration.documents],
         "next_action": step.action,
         "next_action_due_at": stamp(step.due_at),
+        "console_request": request,
     }
 
 
 def _remote_inputs(registration: Registration) -> dict[str, Any]:
-    return {
-        "country": registration.country,
-        "sender_id": registration.sender_id,
-        "company_name": registration.company_name,
-        "website": registration.website,
-        "use_case": registration.use_case,
-        "sample_templates": list(registration.sample_templates),
-    }
+    return {name: getattr(registration, name) for name in _REMOTE_FIELDS}
 
 
 class SenderIdProvider(AccountProvider):
@@ -110,6 +127,9 @@ class SenderIdProvider(AccountProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = typed_inputs(SenderIdInputs, props)
+        if isinstance(self.account.registrations, ConsoleRegistrations):
+            id_ = console_id(inputs["country"], inputs["sender_id"])
+            return CreateResult(id_, {**inputs, **self._in_console(id_, inputs, self.account.registrations)})
         api = self.account.sender_ids
         ack = api.submit(
             country=inputs["country"], sender_id=inputs["sender_id"], company_name=inputs["company_name"],
@@ -124,19 +144,29 @@ class SenderIdProvider(AccountProvider):
             if not ack.replayed:
                 api.delete(ack.registration_id)
             raise
-        return CreateResult(registration.registration_id, {**inputs, **_outputs(registration, inputs)})
+        return CreateResult(registration.registration_id,
+                            {**inputs, **_outputs(registration, ack.registration_id, inputs)})  # fmt: skip
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        registration = self.account.sender_ids.lookup(id_)
-        if registration is None:
+        source = self.account.registrations
+        registration = source.lookup(id_)
+        console = isinstance(source, ConsoleRegistrations)  # not recorded (yet) is AwaitingConsoleRegistration
+        if registration is None and not console:
             return ReadResult(None, {})
         state = without_provider(props)
         local = {name: state.get(name, default) for name, default in _LOCAL_DEFAULTS.items()}
-        inputs = {**local, **_remote_inputs(registration)}
-        return ReadResult(id_, {**inputs, **_outputs(registration, inputs)}, inputs)
+        if registration is None or registration.recorded:  # the console's records hold no details: as declared
+            inputs = {**local, **{name: state.get(name) for name in _REMOTE_FIELDS}}
+        else:
+            inputs = {**local, **_remote_inputs(registration)}
+        request = console_request(inputs) if console and inputs["company_name"] else None
+        return ReadResult(id_, {**inputs, **_outputs(registration, id_, inputs, request)}, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = typed_inputs(SenderIdInputs, news)
+        if isinstance(self.account.registrations, ConsoleRegistrations):
+            resubmit = bool(changed_fields(without_provider(olds), inputs, AMENDABLE_FIELDS))
+            return UpdateResult({**inputs, **self._in_console(id_, inputs, self.account.registrations, resubmit)})
         registration = self._fetch(id_)
         amended = changed_fields(_remote_inputs(registration), inputs, AMENDABLE_FIELDS)
         if amended or registration.status == RegistrationStatus.EXPIRED:
@@ -149,11 +179,10 @@ class SenderIdProvider(AccountProvider):
             )  # fmt: skip
             registration = self._fetch(id_)
         registration = self._advance(registration, inputs)
-        return UpdateResult({**inputs, **_outputs(registration, inputs)})
+        return UpdateResult({**inputs, **_outputs(registration, id_, inputs)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        api = self.account.sender_ids
-        registration = api.get(id_)
+        registration = self.account.registrations.get(id_)
         if registration is None:
             return
         if registration.status == RegistrationStatus.APPROVED and props.get("deletion_protection", True):
@@ -162,7 +191,27 @@ class SenderIdProvider(AccountProvider):
                 "re-registering an approved sender ID takes days to weeks. To delete it anyway, set "
                 "deletion_protection to false, run `pulumi up`, then delete again."
             )
-        api.delete(id_)
+        if registration.recorded:
+            progress(f"SenderId {registration.sender_id} for {registration.country} ({id_}): removed from the "
+                     "stack; no API withdraws it: do so in Alibaba's console and update the records file")  # fmt: skip
+            return
+        self.account.sender_ids.delete(id_)
+
+    def _in_console(
+        self, id_: str, inputs: dict[str, Any], source: ConsoleRegistrations, resubmit: bool = False
+    ) -> dict[str, Any]:
+        """Console mode's outputs, calling no SenderID operation: the recorded registration, else
+        AwaitingConsoleRegistration, and ``console_request``, printed unless the console has it already."""
+        registration = source.get(id_)
+        request = console_request(inputs)
+        label = f"SenderId {inputs['country']}/{inputs['sender_id']} ({id_})"
+        if resubmit or registration is None or registration.status in CLOSED_REGISTRATION_STATUSES:
+            for line in console_request_lines(label, request, source.records):
+                progress(line)
+        if inputs.get("wait_for") == "approved":
+            progress(f"{label}: wait_for approved does not wait in console mode: `pulumi refresh` after recording "
+                     "the console's decision")  # fmt: skip
+        return _outputs(registration, id_, inputs, request)
 
     def _advance(self, registration: Registration, inputs: dict[str, Any]) -> Registration:
         """Upload documents when asked for, and wait for a decision when ``wait_for`` is ``approved``."""
@@ -260,10 +309,12 @@ class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
     deletion_protection: pulumi.Output[bool]
     """Whether deleting an approved registration is refused, as declared (default true)."""
     registration_id: pulumi.Output[str]
-    """The registration id (``sr-`` and 12 hex digits); also the resource id."""
+    """The registration id (``sr-`` and 12 hex digits); also the resource id. In console mode the id the
+    console showed, as recorded, else the resource id ``console:<COUNTRY>:<SENDER_ID>``."""
     status: pulumi.Output[str]
     """``Submitted``, ``DocumentsToBeRendered``, ``DocumentsRendered``, ``UnderReview``, ``Approved``,
-    ``Rejected`` or ``Expired``, as of the last create, update or refresh."""
+    ``Rejected`` or ``Expired``, as of the last create, update or refresh; in console mode
+    ``AwaitingConsoleRegistration`` until the records file holds the console's status."""
     status_reason: pulumi.Output[str | None]
     """Why the registration was rejected or expired; unset otherwise."""
     approved: pulumi.Output[bool]
@@ -275,12 +326,15 @@ class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
     documents_due_at: pulumi.Output[str | None]
     """The deadline for uploading documents (30 days after they were asked for), UTC; unset otherwise."""
     uploaded_documents: pulumi.Output[list[str]]
-    """The types of the documents uploaded so far."""
+    """The types of the documents uploaded so far (``[]`` in console mode: the console keeps them)."""
     next_action: pulumi.Output[NextAction]
     """What happens next (docs/resources.md, "Next action"): ``none``, ``wait_for_review``, ``upload_documents``,
     ``fix_and_resubmit``, ``resubmit_expired``, ``contact_account_manager`` or ``register_in_console``."""
     next_action_due_at: pulumi.Output[str | None]
     """When ``next_action`` is due (the end of the document window), UTC; unset when it has no deadline."""
+    console_request: pulumi.Output[dict[str, Any] | None]
+    """Console mode only: what to enter in Alibaba's console (destination country, basic information, sender
+    ID, sample templates, documents to upload with their paths); unset in API mode."""
 
     @overload
     def __init__(self, resource_name: str, args: SenderIdArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...

@@ -17,6 +17,10 @@ class RegistrationStatus(StrEnum):
     APPROVED = "Approved"
     REJECTED = "Rejected"
     EXPIRED = "Expired"
+    AWAITING_CONSOLE_REGISTRATION = "AwaitingConsoleRegistration"
+    """Console mode (docs/console-mode.md): declared, not yet recorded as submitted in Alibaba's console. A
+    ``SenderId`` resource's status only, never an account's: open (not closed), and not sendable (only
+    ``Approved`` is)."""
 
 
 CLOSED_REGISTRATION_STATUSES: frozenset[RegistrationStatus] = frozenset(

@@ -4,6 +4,8 @@ Actions follow the resources' own diff rules (``pulumi_alisms.inputs``: the prov
 the same functions), so ``alisms plan`` and ``pulumi preview`` agree on what replaces and what updates in
 place. Live contacts, templates and registrations that the file does not declare are deletions (Rejected and
 Expired registrations hold nothing and are never listed); settings the file leaves out are never deleted.
+In console mode the registrations are the records file's, whose company, website, use case and samples are
+unknown and taken as declared; their notes say what to do in Alibaba's console.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -165,22 +167,27 @@ def _deleted_template(kind: Kind, template: TemplateSummary) -> Change:
 
 
 def _sender_change(
-    kind: Kind, key: str, entry: SenderIdEntry, found: Registration | None, _live: LiveAccount
+    kind: Kind, key: str, entry: SenderIdEntry, found: Registration | None, live: LiveAccount
 ) -> Change | None:
     news = kind.entry_inputs(key, entry)
     if found is None:
-        missing = [f"the registration {entry.import_id} to import is not in the account"] if entry.import_id else []
+        created = [f"the registration {entry.import_id} to import is not in the account"] if entry.import_id else []
+        if live.console:
+            created.append(f"console mode: `pulumi up` prints what to enter in Alibaba's console; record the outcome "
+                         f"in {live.console_records or 'a records file (alisms:consoleRecords)'}")  # fmt: skip
         identity = {name: news[name] for name in ("country", *SENDER_AMENDABLE_FIELDS)}
-        return _created(kind, key, sender_label(entry), identity, missing)
+        return _created(kind, key, sender_label(entry), identity, created)
+    source = news if found.recorded else found.model_dump()  # a console record holds no details: as declared
     olds = {
         "country": found.country,
-        **{name: getattr(found, name) for name in SENDER_AMENDABLE_FIELDS},
+        **{name: source[name] for name in SENDER_AMENDABLE_FIELDS},
         **{name: news[name] for name in SENDER_LOCAL_FIELDS},  # local to the deployment, not in the account
         "status": found.status,
+        "console_request": {} if found.recorded else None,  # as a console mode resource's state has one
     }
     notes: list[str] = []
     if found.status == RegistrationStatus.EXPIRED:
-        notes.append("Expired: resubmitted")
+        notes.append("Expired: resubmit it in Alibaba's console" if found.recorded else "Expired: resubmitted")
     if found.status == RegistrationStatus.DOCUMENTS_RENDERED and news["documents"]:
         notes.append(f"upload {len(news['documents'])} document(s)")
     change = _diffed(kind, olds, news, key=key, id_=found.registration_id, label=sender_label(found),
@@ -196,7 +203,9 @@ def _sender_change(
 def _deleted_registration(kind: Kind, registration: Registration) -> Change | None:
     if registration.status in CLOSED_REGISTRATION_STATUSES:
         return None  # it holds nothing
-    notes = ("approved",) if registration.status == RegistrationStatus.APPROVED else ()
+    notes: tuple[str, ...] = ("approved",) if registration.status == RegistrationStatus.APPROVED else ()
+    if registration.recorded:
+        notes += ("recorded from the console: no API withdraws it, do so in Alibaba's console",)
     return Change("delete", kind.report_kind, None, registration.registration_id, sender_label(registration),
                   registration.status, (), notes)  # fmt: skip
 

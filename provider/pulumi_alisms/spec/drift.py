@@ -4,6 +4,8 @@ A drift report holds the plan's differences for declared objects, the account's 
 plan's deletions) and undeclared settings that hold anything but the vendor defaults, and registrations
 that need attention, declared or not: Rejected, Expired, waiting for documents, and any other whose next step
 is the user's (``rules.next_action``), each with that next action.
+In console mode the registrations are those of the records file
+(``api.console_registrations``), reported the same way.
 """
 
 import math

@@ -84,6 +84,10 @@ def export_account(live: LiveAccount) -> Export:
                 f"{registration.status}{reason}"
             )
             continue
+        if registration.recorded:
+            notes.append(f"{registration.registration_id} ({sender_label(registration)}) not exported: a console "
+                         "record holds no company, use case or sample templates")  # fmt: skip
+            continue
         registrations.append(registration)
         for sample in registration.sample_templates:
             if NAME.fullmatch(sample) and sample not in contents:

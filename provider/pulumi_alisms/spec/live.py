@@ -5,7 +5,8 @@ The account is read with list calls only, every family at once on a bounded thre
 first page tells how many there are, the rest are fetched concurrently), QueryContactsListNew, and one query
 per biz type for thresholds and frequency limits, plus QueryPrevLimitNew. An account with 1000 sender IDs
 costs 10 registration pages, not 1000 reads, and against a distant service the time follows the number of
-calls divided by the concurrency, not the number of calls.
+calls divided by the concurrency, not the number of calls. In console mode registrations are listed from the
+operator's records file instead (``api.console_registrations``): the same pages, no SenderID operation.
 
 Neither of Alibaba's template lists carries a template's ``remark`` or ``intl_type`` (QuerySmsTemplateList,
 nor GetSmsTemplateList, as the official SDK's models show). Rather than one GetSmsTemplate
@@ -27,6 +28,7 @@ from pydantic import BaseModel
 from pulumi_alisms.api import sender_ids as sender_ids_api
 from pulumi_alisms.api import templates as templates_api
 from pulumi_alisms.api.account import AccountClient
+from pulumi_alisms.api.console_registrations import ConsoleRegistrations
 from pulumi_alisms.api.contacts import Contact
 from pulumi_alisms.api.fraud import FraudSettings
 from pulumi_alisms.api.frequency import FrequencyLimit
@@ -60,6 +62,8 @@ class LiveAccount:
     sender_ids: tuple[Registration, ...]
     template_details: Mapping[str, Template] = field(default_factory=dict)  # by code; see the module docstring
     read_at: datetime | None = None  # the account's clock when it was read (the emulator's may run ahead)
+    console_records: str | None = None  # console mode: the records file registrations were read from
+    console: bool = False  # console mode: registrations are entered in Alibaba's console, not by API
 
     @property
     def object_count(self) -> int:
@@ -96,7 +100,7 @@ def read_account(
     pool = ThreadPoolExecutor(max_workers=READ_WORKERS)
     try:
         template_pages = _Pages(pool, account.templates.list_page, templates_api.MAX_PAGE_SIZE)
-        registration_pages = _Pages(pool, account.sender_ids.list_page, sender_ids_api.MAX_PAGE_SIZE)
+        registration_pages = _Pages(pool, account.registrations.list_page, sender_ids_api.MAX_PAGE_SIZE)
         contacts = pool.submit(account.contacts.list)
         thresholds = {biz: pool.submit(account.thresholds.get, biz) for biz in BIZ_TYPES}
         frequency = {biz: pool.submit(account.frequency.get, biz) for biz in BIZ_TYPES}
@@ -119,7 +123,10 @@ def read_account(
     finally:
         pool.shutdown(cancel_futures=True)
     details_by_code = {t.template_code: t for t in details if t is not None}
-    return replace(live, template_details=details_by_code, read_at=account.rpc.server_now())
+    source = account.registrations
+    console = isinstance(source, ConsoleRegistrations)
+    return replace(live, template_details=details_by_code, read_at=account.rpc.server_now(), console=console,
+                   console_records=source.records if isinstance(source, ConsoleRegistrations) else None)  # fmt: skip
 
 
 def sender_label(registration: Registration | SenderIdEntry) -> str:

@@ -1,7 +1,7 @@
 """The account file's shape: one field per section of the registry of kinds (``pulumi_alisms.kinds``), each
 entry the kind's own model from ``pulumi_alisms.inputs``, so the file and ``pulumi preview`` refuse exactly
 the same things. The fields are written out, not generated, so type checkers see them; a test pins them to
-the registry."""
+the registry. ``console_records`` is the one key that is not a section: where console mode's records are."""
 
 from typing import Literal
 
@@ -28,3 +28,6 @@ class AccountSpec(BaseModel):
     fraud_protection: FraudProtectionInputs | None = None
     templates: dict[str, MessageTemplateInputs] = {}
     sender_ids: dict[str, SenderIdEntry] = {}
+    console_records: str | None = None
+    """Console mode's records file (``spec.console_records``), relative to this file; ``alisms plan``/``drift`` read
+    it unless ALISMS_CONSOLE_RECORDS names another."""

@@ -1,5 +1,6 @@
 """References inside an account file: a sample template that is a bare token names a template (its key); a
-document path is relative to the file's directory (``spec.loader`` checks it there, then makes it cwd-relative)."""
+document path and the ``console_records`` path are relative to the file's directory (``spec.loader`` checks a
+document path there, then makes it cwd-relative)."""
 
 import os
 import re
@@ -14,6 +15,8 @@ NAME = re.compile(r"[A-Za-z0-9_-]+")
 def resolve_references(document: Document) -> None:
     """Template keys in sample templates become the template's content."""
     data = document.data
+    if isinstance(data, dict) and isinstance(data.get("console_records"), str) and data["console_records"]:
+        data["console_records"] = cwd_relative(os.path.join(document.base_dir, data["console_records"]))
     if not isinstance(data, dict) or not isinstance(data.get("sender_ids"), dict):
         return
     templates: dict[Any, Any] = data["templates"] if isinstance(data.get("templates"), dict) else {}
