@@ -171,3 +171,10 @@ def test_args_inputs_and_outputs_agree_and_are_documented() -> None:
     assert set(args) == set(QualificationInputs.model_fields) <= set(vars(Qualification)["__annotations__"])
     assert required == {name for name, field in QualificationInputs.model_fields.items() if field.is_required()}
     assert undocumented(QualificationArgs) == [] and undocumented(Qualification) == []
+
+
+def test_the_mainland_resources_are_exported_at_the_top_level() -> None:
+    from pulumi_alisms import Qualification as exported
+    from pulumi_alisms import Signature, SignatureArgs  # noqa: F401
+
+    assert exported is Qualification
