@@ -4,6 +4,9 @@ Each resource kind's class and ``*Args`` (``pulumi_alisms.kinds``), and the ``Sm
 imported lazily so ``import pulumi_alisms`` stays fast; ``from pulumi_alisms import SenderId`` loads the Pulumi
 SDK on first use. Type checkers read the imports below instead (the package ships ``py.typed``).
 
+``Qualification`` and ``Signature`` (Chinese mainland) are exported beside the kinds but are not kinds yet: they
+have no account-file section (``MAINLAND_RESOURCES``).
+
 Providers are not part of the top-level API: import them from their module, e.g.
 ``from pulumi_alisms.resources.sender_id import SenderIdProvider``. The top-level ``*Provider`` names still work
 in this release, with a ``DeprecationWarning``.
@@ -13,6 +16,9 @@ import functools
 import importlib
 import warnings
 from typing import TYPE_CHECKING, Any
+
+MAINLAND_RESOURCES = ("Qualification", "Signature")
+"""Resources exported without being kinds (no account-file section yet): their modules are their snake_case names."""
 
 if TYPE_CHECKING:
     from pulumi_alisms.resources.alert_contact import AlertContact as AlertContact
@@ -24,12 +30,16 @@ if TYPE_CHECKING:
     from pulumi_alisms.resources.message_template import MessageTemplate as MessageTemplate
     from pulumi_alisms.resources.message_template import MessageTemplateArgs as MessageTemplateArgs
     from pulumi_alisms.resources.message_template import MessageTemplateProvider as MessageTemplateProvider
+    from pulumi_alisms.resources.qualification import Qualification as Qualification
+    from pulumi_alisms.resources.qualification import QualificationArgs as QualificationArgs
     from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimit as SendFrequencyLimit
     from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitArgs as SendFrequencyLimitArgs
     from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitProvider as SendFrequencyLimitProvider
     from pulumi_alisms.resources.sender_id import SenderId as SenderId
     from pulumi_alisms.resources.sender_id import SenderIdArgs as SenderIdArgs
     from pulumi_alisms.resources.sender_id import SenderIdProvider as SenderIdProvider
+    from pulumi_alisms.resources.signature import Signature as Signature
+    from pulumi_alisms.resources.signature import SignatureArgs as SignatureArgs
     from pulumi_alisms.resources.suspension_threshold import SuspensionThreshold as SuspensionThreshold
     from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdArgs as SuspensionThresholdArgs
     from pulumi_alisms.resources.suspension_threshold import (
@@ -44,7 +54,9 @@ def exports() -> dict[str, str]:
     from pulumi_alisms.kinds import KINDS
 
     resources = {name: kind.resource_module for kind in KINDS for name in (kind.name, f"{kind.name}Args")}
-    return resources | {"SmsAccount": "pulumi_alisms.spec.component"}
+    mainland = {name: f"pulumi_alisms.resources.{resource.lower()}" for resource in MAINLAND_RESOURCES
+                for name in (resource, f"{resource}Args")}  # fmt: skip
+    return resources | mainland | {"SmsAccount": "pulumi_alisms.spec.component"}
 
 
 @functools.cache
