@@ -75,12 +75,14 @@ def test_a_qualification_is_submitted_with_the_texted_code_and_approved(
 
     id_, state = qualifications.up("entity", inputs("ExampleTech", certify_code=latest_code(module_store)))
     assert (state["status"], state["approved"], state["qualification_id"]) == ("UnderReview", False, int(id_))
+    assert state["next_action"] == "wait_for_review"
     live_documents = live.qualifications.get(int(id_))
     assert live_documents is not None and [doc.type for doc in live_documents.business_licenses] == ["businessLicense"]
 
     admin.approve(module_store, id_, kind="qualification")
     _, approved, _ = qualifications.read("entity", id_, plain(state))
     assert (approved["status"], approved["approved"], approved.get("status_reason")) == ("Approved", True, None)
+    assert approved["next_action"] == "none"
 
     with pytest.raises(ProviderHostError) as refused:
         qualifications.delete("entity", id_, plain(approved))
@@ -122,8 +124,9 @@ def test_a_rejected_qualification_stops_the_wait_with_the_reason_then_is_amended
     admin.reject(module_store, id_, "The business license\nscan is unreadable", kind="qualification")
     with pytest.raises(ProviderHostError) as raised:
         qualifications.update("rejected", id_, plain(state), {**plain(state), **waiting})
-    assert last_line(raised.value).endswith("Qualification 'RejectedTech' was Rejected: The business license scan "
-                                            "is unreadable")  # fmt: skip
+    stopped = last_line(raised.value)
+    assert "Qualification 'RejectedTech': Rejected (The business license scan is unreadable)" in stopped
+    assert stopped.endswith("(next_action fix_and_resubmit)")
     _, rejected, _ = qualifications.read("rejected", id_, plain(state))
     assert rejected["status_reason"] == "The business license\nscan is unreadable"
 

@@ -12,23 +12,19 @@ new review ticket) before trying again.
 """
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
 from pulumi_alisms.api.paging import every_item
 from pulumi_alisms.errors import AliSmsApiError, NotFoundError
+from pulumi_alisms.rules.qualifications import CompanyType, IdCardType, LicenseType
 from pulumi_alisms.rules.statuses import ReviewStatus
 
 VERSION = "2017-05-25"
 MAX_PAGE_SIZE = 50
 NOT_FOUND: NotFoundTable = frozenset({("QualificationNotFound", 404)})  # CreateSmsSign's published 404
-CompanyType = Literal["COMPANY", "NON_PROFIT_ORGANIZATION"]
-IdCardType = Literal[
-    "identityCard", "passport", "homeReturnPermit", "TaiwanCompatriotPermit", "residencePermit", "other"
-]
-LicenseType = Literal["socialCreditLicense", "businessLicense", "signLegalLicense", "otherLicense"]
 # QuerySingleSmsQualification State and QuerySmsQualificationRecord StateName -> status.
 _STATUS_BY_WIRE: dict[str, ReviewStatus] = {
     "INT": ReviewStatus.UNDER_REVIEW, "INIT": ReviewStatus.UNDER_REVIEW,

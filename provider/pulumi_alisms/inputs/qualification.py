@@ -12,15 +12,15 @@ no ``documents`` recorded: declaring them is no change until an amendment upload
 
 from collections import Counter
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pulumi_alisms.api.qualifications import CompanyType, IdCardType, LicenseType
+from pulumi_alisms.documents import document_problem
 from pulumi_alisms.inputs.diff import Diff, changed_fields
 from pulumi_alisms.rules import Problem
-from pulumi_alisms.rules.qualifications import qualification_problems
+from pulumi_alisms.rules.qualifications import CompanyType, IdCardType, LicenseType, qualification_problems
+from pulumi_alisms.rules.text import control_character_problems
 
 QualificationWaitFor = Literal["none", "approved"]
 DocumentType = Literal[
@@ -102,9 +102,11 @@ def input_problems(inputs: QualificationInputs) -> list[Problem]:
         problems.append(Problem("documents", "a qualification for another entity (use_by_self false) needs a "
                                 f"business license document: one of {licenses}"))  # fmt: skip
     for index, document in enumerate(inputs.documents):
-        problem = _file_problem(document.path)
-        if problem:
-            problems.append(Problem(f"documents[{index}].path", problem))
+        field = f"documents[{index}].path"
+        if control := control_character_problems(field, document.path):
+            problems += control
+        elif problem := document_problem(document.path):
+            problems.append(Problem(field, problem))
     if inputs.certify_code is not None and not inputs.certify_code.strip():
         problems.append(Problem("certify_code", "must not be empty; leave it unset to have a code sent"))
     return problems
@@ -118,10 +120,3 @@ def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     changed = changed_fields(olds, news, fields)
     replaces = tuple(name for name in changed if name in REPLACING_FIELDS)
     return Diff(changed, replaces, delete_before_replace=bool(replaces) and "name" not in changed)
-
-
-def _file_problem(path: str) -> str | None:
-    try:
-        return None if Path(path).is_file() else f"no such file: {path}"
-    except OSError as error:  # the file system refuses to look the path up (e.g. a name too long)
-        return f"cannot read {path[:80]!r}: {error.strerror}"

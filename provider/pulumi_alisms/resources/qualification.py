@@ -23,14 +23,9 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi.runtime import rpc
 from pydantic import SecretStr
 
-from pulumi_alisms.api.qualifications import (
-    BusinessLicense,
-    CompanyType,
-    IdCardType,
-    QualificationDocuments,
-    QualificationSubmission,
-)
+from pulumi_alisms.api.qualifications import BusinessLicense, QualificationDocuments, QualificationSubmission
 from pulumi_alisms.api.qualifications import Qualification as LiveQualification
+from pulumi_alisms.documents import document_root, read_document
 from pulumi_alisms.errors import ProviderError
 from pulumi_alisms.inputs.qualification import (
     AMENDABLE_FIELDS,
@@ -54,12 +49,13 @@ from pulumi_alisms.resources._base import (
     typed_inputs,
     without_provider,
 )
+from pulumi_alisms.rules.next_action import NextAction, next_step
+from pulumi_alisms.rules.qualifications import CompanyType, IdCardType
 from pulumi_alisms.rules.statuses import ReviewStatus
 
-OUTPUT_FIELDS = ("qualification_id", "status", "status_reason", "approved")
+OUTPUT_FIELDS = ("qualification_id", "status", "status_reason", "approved", "next_action", "next_action_due_at")
 _LOCAL_DEFAULTS: dict[str, Any] = {"wait_for": "none", "wait_timeout": DEFAULT_WAIT_TIMEOUT,
                                    "deletion_protection": True}  # fmt: skip
-_FAILED = (ReviewStatus.REJECTED, ReviewStatus.CANCELLED, ReviewStatus.MATERIALS_REQUIRED)
 # Inputs that the service reports back (QuerySingleSmsQualification), by attribute of the live qualification.
 _LIVE_INPUTS = ("name", "company_name", "company_type", "organization_code", "business_license_validity",
                 "legal_person_name", "legal_person_id_type", "legal_person_id_number", "legal_person_id_validity",
@@ -73,6 +69,8 @@ def _outputs(qualification: LiveQualification) -> dict[str, Any]:
         "status": str(qualification.status),
         "status_reason": qualification.status_reason,
         "approved": qualification.approved,
+        "next_action": next_step(qualification.status).action,
+        "next_action_due_at": None,
     }
 
 
@@ -180,11 +178,12 @@ class QualificationProvider(AccountProvider):
         documents: list[dict[str, str]] = inputs.get("documents") or []
         progress(f"Qualification {inputs['name']!r}: uploading {len(documents)} document(s)")
         keys: dict[str, list[str]] = {}
+        root = document_root()
         for document in documents:
-            path = Path(document["path"])
-            content_type = mimetypes.guess_type(path.name)[0]
-            keys.setdefault(document["type"], []).append(uploads.upload_document(path.name, path.read_bytes(),
-                                                                                 content_type))  # fmt: skip
+            name = Path(document["path"]).name
+            content = read_document(document["path"], root)  # checked again: the file may have changed since check
+            key = uploads.upload_document(name, content, mimetypes.guess_type(name)[0])
+            keys.setdefault(document["type"], []).append(key)
 
         def single(kind: str) -> str | None:
             return next(iter(keys.get(kind, [])), None)
@@ -208,10 +207,10 @@ class QualificationProvider(AccountProvider):
             qualification,
             lambda: self._fetch(qualification.qualification_id),
             done=lambda current: current.approved,
-            failure=lambda current: (
-                f"was {current.status}: {current.status_reason or 'no reason'}" if current.status in _FAILED else None
+            next_step=lambda current: next_step(current.status),
+            status=lambda current: (
+                f"{current.status} ({current.status_reason})" if current.status_reason else str(current.status)
             ),
-            status=lambda current: str(current.status),
             goal="approved",
             timeout=int(inputs.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT),
         )
@@ -330,6 +329,11 @@ class Qualification(pulumi.dynamic.Resource, module="alisms", name="Qualificatio
     """The reviewer's reason for a rejection; unset otherwise."""
     approved: pulumi.Output[bool]
     """Whether ``status`` is ``Approved``: signatures can be created under it."""
+    next_action: pulumi.Output[NextAction]
+    """What happens next (docs/resources.md, "Next action"): ``none``, ``wait_for_review``, ``fix_and_resubmit``,
+    ``upload_documents`` (``MaterialsRequired``: documents to supplement) or ``contact_account_manager``."""
+    next_action_due_at: pulumi.Output[str | None]
+    """When ``next_action`` is due; unset (qualifications have no deadline)."""
 
     @overload
     def __init__(

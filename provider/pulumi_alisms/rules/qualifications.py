@@ -9,15 +9,20 @@ review guidelines; docs/api.md lists where this project had to choose.
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Literal, get_args
 
 from pulumi_alisms.rules.mainland import mainland_mobile
 from pulumi_alisms.rules.problems import Problem
+from pulumi_alisms.rules.text import control_character_problems
 
-COMPANY_TYPES: tuple[str, ...] = ("COMPANY", "NON_PROFIT_ORGANIZATION")
-ID_CARD_TYPES: tuple[str, ...] = (
-    "identityCard", "passport", "homeReturnPermit", "TaiwanCompatriotPermit", "residencePermit", "other",
-)  # fmt: skip
-LICENSE_TYPES: tuple[str, ...] = ("socialCreditLicense", "businessLicense", "signLegalLicense", "otherLicense")
+CompanyType = Literal["COMPANY", "NON_PROFIT_ORGANIZATION"]
+IdCardType = Literal[
+    "identityCard", "passport", "homeReturnPermit", "TaiwanCompatriotPermit", "residencePermit", "other"
+]
+LicenseType = Literal["socialCreditLicense", "businessLicense", "signLegalLicense", "otherLicense"]
+COMPANY_TYPES: tuple[str, ...] = get_args(CompanyType)
+ID_CARD_TYPES: tuple[str, ...] = get_args(IdCardType)
+LICENSE_TYPES: tuple[str, ...] = get_args(LicenseType)
 MAX_QUALIFICATION_NAME_LENGTH = 100
 MAX_COMPANY_NAME_LENGTH = 150
 MAX_ORGANIZATION_CODE_LENGTH = 150
@@ -134,7 +139,7 @@ def qualification_problems(values: Mapping[str, str | None]) -> list[Problem]:
     for field, check in _FIELD_RULES.items():
         value = values.get(field)
         if value is not None:
-            problems.extend(check(field, value))
+            problems.extend(control_character_problems(field, value) or check(field, value))
     return problems
 
 
