@@ -634,7 +634,8 @@ def test_plan_and_drift_against_a_new_embedded_account_compare_with_an_empty_one
 def test_a_template_name_defaults_to_its_key(tmp_path: Path) -> None:
     account = tmp_path / "account.yaml"
     account.write_text("version: 1\ntemplates:\n  login-code: {type: otp, content: 'Code ${code}', "
-                       "signature: 示例科技, template_rule: {code: numberCaptcha}, remark: '" + "x" * 501 + "'}\n")  # fmt: skip
+                       "signature: 示例科技, template_rule: {code: numberCaptcha}, "
+                       "remark: '" + "x" * 501 + "'}\n")  # fmt: skip
 
     result = run_cli("validate", account)
 
