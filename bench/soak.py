@@ -151,8 +151,8 @@ def new_inputs(type_name: str, number: int, rng: random.Random) -> dict[str, Any
                 "company_name": "Soak Ltd", "use_case": "otp", "deletion_protection": False,
                 "sample_templates": [f"Your Soak code is ${{code}} ({number})."]}  # fmt: skip
     if type_name == "MessageTemplate":
-        return {"name": f"Soak {number}", "type": rng.choice(["otp", "notification"]),
-                "content": f"Soak {number}: your code is ${{code}}."}  # fmt: skip
+        return {"name": f"Soak {number}", "type": "international", "intl_type": rng.choice([0, 2]),
+                "content": f"Soak {number}: your code is ${{code}}."}  # fmt: skip  # no mainland signature needed
     return {
         "name": f"Soak {number}",
         "phone": f"+8613{number:09d}",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mainland_helpers import SIGNATURE, ready_signature
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
@@ -86,3 +87,11 @@ def host(workdir: Path, module_store: Store) -> Iterator[ProviderHost]:
     started = start_host(workdir, module_store)
     yield started
     started.close()
+
+
+@pytest.fixture
+def signed(account: AccountClient, store: Store) -> str:
+    """An approved, carrier-registered mainland signature in the fresh account (Chinese-mainland templates need
+    one); its name."""
+    ready_signature(account, store)
+    return SIGNATURE

@@ -15,6 +15,7 @@ from pulumi_alisms.emulator import admin, clock, mainland_admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.rules.mainland import BEIJING
+from pulumi_alisms.rules.templates import template_variables
 
 ADMIN_PHONE = "13900001234"
 COMPANY = "杭州示例科技有限公司"
@@ -96,12 +97,21 @@ def ready_signature(client: AccountClient, store: Store, name: str = SIGNATURE, 
     return qualification_id
 
 
+def template_rule(content: str, kind: str = "otp") -> dict[str, str] | None:
+    """A TemplateRule for the variables of ``content`` (Alibaba's example attributes), or ``None`` without any."""
+    attribute = "numberCaptcha" if kind == "otp" else "other_number2"
+    return {name: attribute for name in template_variables(content)} or None
+
+
+def mainland(content: str, kind: str = "otp", signature: str | None = SIGNATURE) -> MainlandDetails:
+    """What a Chinese-mainland template of ``content`` is created with: ``signature`` and a rule for its variables."""
+    return MainlandDetails(related_sign_name=signature, template_rule=template_rule(content, kind))
+
+
 def approved_template(
     client: AccountClient, store: Store, kind: str = "otp", content: str = OTP, signature: str | None = SIGNATURE
 ) -> str:
     """A template bound to ``signature``, approved; its code."""
-    code = client.templates.create(
-        f"{kind} template", kind, content, details=MainlandDetails(related_sign_name=signature)
-    )  # type: ignore[arg-type]
+    code = client.templates.create(f"{kind} template", kind, content, details=mainland(content, kind, signature))  # type: ignore[arg-type]
     admin.approve(store, code)
     return code

@@ -104,23 +104,9 @@ def last_code(store: Store, recipient: str) -> str:
 
 def workflow(account: AccountClient, store: Store) -> None:
     """Every client operation of the published families, with the errors a real account would give."""
-    templates = account.templates
-    details = MainlandDetails(template_rule={"code": "numberCaptcha"}, apply_scene_content="https://example.com",
-                              more_data=["https://example.com/a.png"])  # fmt: skip
-    approved = templates.create("Login", "otp", OTP, remark="r" * 500, details=details)
-    rejected = templates.create("Parcel", "international", "Track it at https://bit.ly/x", intl_type=0)
-    assert templates.get(approved) is not None
-    templates.list_page(1, 10)
-    templates.update(rejected, "Parcel", "international", "Track it at https://example.com/parcels", intl_type=0)
-    expect_error(lambda: templates.create(" ", "otp", OTP), "MissingTemplateName")
-    expect_error(lambda: templates.create("Sale", "promotional", "Sale ${pct}"), "InvalidTemplateContent.Format")
-    expect_error(lambda: templates.create("Login", "otp", OTP, details=MainlandDetails(template_rule={"x": "time"})),
-                 "InvalidTemplateRule")  # fmt: skip
-    expect_error(lambda: templates.create("Login", "otp", OTP, details=MainlandDetails(related_sign_name="Acme")),
-                 "SmsSignatureNotFound")  # fmt: skip
-    assert templates.delete(approved) is True
-    assert templates.get(approved) is None  # 404 TemplateNotFound
-
+    intl = account.templates.create("Parcel", "international", "Track it at https://bit.ly/x", intl_type=0)
+    account.templates.list_page(1, 10)  # reviewed (rejected: a URL shortener), so it can be amended
+    account.templates.update(intl, "Parcel", "international", "Track it at https://example.com/parcels", intl_type=0)
     contacts = account.contacts
     contact_id = contacts.save("On-call", PHONE, EMAIL, ["send_volume"])
     contacts.send_verification(PHONE, "phone")
@@ -145,7 +131,7 @@ def workflow(account: AccountClient, store: Store) -> None:
     account.sending.send_batch([UK, "447700900124"], "Acme", "Your parcel has shipped.")
     account.sending.query(sent.message_id)
     with contextlib.suppress(AliSmsApiError):  # sent or refused by the sending rules: held against the contract
-        account.sending.send_with_template(UK, "Acme", rejected, {})
+        account.sending.send_with_template(UK, "Acme", intl, {})
 
 
 def mainland_workflow(account: AccountClient, store: Store) -> None:
@@ -200,6 +186,24 @@ def mainland_workflow(account: AccountClient, store: Store) -> None:
     third_record = qualifications.get(third)
     assert third_record is not None
     qualifications.delete(third, third_record.work_order_id)
+
+    # Templates last: the mainland ones bind the signature made above.
+    templates = account.templates
+    details = MainlandDetails(related_sign_name=mainland_helpers.SIGNATURE, template_rule={"code": "numberCaptcha"},
+                              apply_scene_content="https://example.com",
+                              more_data=["https://example.com/a.png"])  # fmt: skip
+    approved = templates.create("Login", "otp", OTP, remark="r" * 500, details=details)
+    assert templates.get(approved) is not None
+    templates.list_page(1, 10)
+    expect_error(lambda: templates.create(" ", "otp", OTP, details=details), "MissingTemplateName")
+    expect_error(lambda: templates.create("Sale", "promotional", "Sale ${pct}"), "InvalidTemplateContent.Format")
+    expect_error(lambda: templates.create("Login", "otp", OTP, details=details.model_copy(
+        update={"template_rule": {"x": "time"}})), "InvalidTemplateRule")  # fmt: skip
+    expect_error(lambda: templates.create("Login", "otp", OTP, details=details.model_copy(
+        update={"related_sign_name": "Acme"})),
+                 "SmsSignatureNotFound")  # fmt: skip
+    assert templates.delete(approved) is True
+    assert templates.get(approved) is None  # 404 TemplateNotFound
 
 
 @pytest.fixture(scope="module")

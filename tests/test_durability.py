@@ -45,7 +45,7 @@ class Writers:
             for index in range(MAX_WRITES_PER_WRITER):
                 label = f"r{self.round}w{worker}n{index}"
                 if index % 2:
-                    params = {"TemplateName": label, "TemplateType": 1, "TemplateContent": f"Parcel {label} shipped."}
+                    params = {"TemplateName": label, "TemplateType": 3, "TemplateContent": f"Parcel {label} shipped."}
                     code = str(client.call("2017-05-25", "CreateSmsTemplate", params, idempotent=False)["TemplateCode"])
                     with self._lock:
                         self.templates.append(code)

@@ -126,7 +126,7 @@ def test_accounts_see_only_their_own_data(store: Store, account: AccountClient) 
 
 
 def test_acs3_signature_must_cover_the_action_header(emulator: EmulatorServer, account: AccountClient) -> None:
-    code = account.templates.create("Login code", "otp", OTP)
+    code = account.templates.create("Login code", "international", OTP, intl_type=2)
     read = {"x-acs-version": "2017-05-25", "x-acs-action": "GetSmsTemplate"}
     body = urlencode({"TemplateCode": code}).encode()
     form = {
@@ -146,7 +146,7 @@ def test_acs3_signature_must_cover_the_action_header(emulator: EmulatorServer, a
 
 
 def test_acs3_action_header_and_parameter_must_agree(emulator: EmulatorServer, account: AccountClient) -> None:
-    code = account.templates.create("Login code", "otp", OTP)
+    code = account.templates.create("Login code", "international", OTP, intl_type=2)
     body = urlencode({"TemplateCode": code, "Action": "GetSmsTemplate"}).encode()
     signed = {"x-acs-version": "2017-05-25", "x-acs-action": "DeleteSmsTemplate",
               "content-type": "application/x-www-form-urlencoded"}  # fmt: skip
@@ -156,7 +156,7 @@ def test_acs3_action_header_and_parameter_must_agree(emulator: EmulatorServer, a
 
 
 def test_rpc_signature_binds_the_action_parameter(emulator: EmulatorServer, account: AccountClient) -> None:
-    code = account.templates.create("Login code", "otp", OTP)
+    code = account.templates.create("Login code", "international", OTP, intl_type=2)
     read = {"Action": "GetSmsTemplate", "Version": "2017-05-25", "TemplateCode": code}
     forged = _rpc(emulator.url, read, headers={"x-acs-action": "DeleteSmsTemplate"})
     assert (forged.status_code, forged.json()["Code"]) == (400, "InvalidParameter.Action")

@@ -189,7 +189,7 @@ import sys
 from pulumi_alisms.api.account import open_account
 from pulumi_alisms.api.config import AccountSettings
 client = open_account(AccountSettings(state_file=sys.argv[1]))
-client.templates.create("Login code", "otp", "Your code is ${code}.")
+client.templates.create("Login code", "international", "Your code is ${code}.", intl_type=2)
 client.contacts.save(name="Ops", phone="+8613800000000", email="ops@example.com", alerts=["send_volume"])
 client.close()
 """
@@ -206,7 +206,7 @@ def test_a_read_only_store_serves_a_copy_and_never_writes_the_file(tmp_path: Pat
     templates = TemplatesApi(client)
     assert [template.name for template in templates.list_all()] == ["Login code"]
     assert [contact.name for contact in ContactsApi(client).list()] == ["Ops"]
-    templates.create("Welcome", "notification", "Welcome aboard.")  # written to the copy only
+    templates.create("Welcome", "international", "Welcome aboard.")  # written to the copy only
     assert len(templates.list_all()) == 2
     client.close()
     assert _digest(state_file) == before

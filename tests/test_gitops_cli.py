@@ -19,6 +19,7 @@ from alibabacloud_dysms20170620.client import Client as ConsoleSdkClient
 from alibabacloud_dysmsapi20170525 import models as template_sdk
 from alibabacloud_dysmsapi20170525.client import Client as TemplateSdkClient
 
+from mainland_helpers import SIGNATURE, mainland
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.fraud import FraudLimits
 from pulumi_alisms.api.frequency import FrequencyLimit
@@ -45,10 +46,13 @@ CREDENTIALS = {
 }
 OTP = "Your Acme code is ${code}. It expires in 5 minutes."
 SAMPLE = "Your Acme code is 482913."
+NOTICE = "Your parcel ${id} is on its way."
 
 
 def populate(account: AccountClient) -> dict[str, str]:
-    """An account with one object of every kind, and registrations in each interesting status; returns ids."""
+    """An account with one object of every kind, and registrations in each interesting status; returns ids.
+
+    The mainland template is bound to the ``signed`` fixture's signature, which the caller asks for."""
     account.contacts.save(
         name="On-call SRE", phone="+8613800000000", email="sre@example.com", alerts=["send_volume", "fraud_prevention"]
     )
@@ -67,7 +71,7 @@ def populate(account: AccountClient) -> dict[str, str]:
         "otp": account.templates.create(
             "Login code", "international", OTP, remark="login one-time password", intl_type=2
         ),
-        "notice": account.templates.create("Delivery notice", "notification", "Your parcel ${id} is on its way."),
+        "notice": account.templates.create("Delivery notice", "notification", NOTICE, details=mainland(NOTICE, "n")),
     }
     for key, country, sender_id in (
         ("approved", "MY", "ACMEPAY"),
@@ -93,7 +97,7 @@ def env(emulator: EmulatorServer) -> dict[str, str]:
 
 @pytest.fixture
 def exported(
-    remote_account: AccountClient, env: dict[str, str], tmp_path: Path
+    remote_account: AccountClient, env: dict[str, str], tmp_path: Path, signed: str
 ) -> Iterator[tuple[Path, dict[str, str]]]:
     """The populated account exported with ``alisms export --file``, and the account's ids."""
     ids = populate(remote_account)
@@ -114,6 +118,8 @@ def test_export_validates_and_plans_no_changes(exported: tuple[Path, dict[str, s
         "remark": "login one-time password",
         "intl_type": 2,
     }
+    notice = data["templates"]["delivery-notice"]
+    assert (notice["signature"], notice["template_rule"]) == (SIGNATURE, {"id": "other_number2"})
     assert data["frequency_limits"] == {"per_minute": 2, "per_hour": 6, "per_day": 12}  # biz type: international
     senders = data["sender_ids"]
     assert {key: entry["import"] for key, entry in senders.items()} == {
@@ -131,7 +137,9 @@ def test_export_validates_and_plans_no_changes(exported: tuple[Path, dict[str, s
     assert json.loads(result.stdout)["changes"] == []
 
 
-def test_export_to_stdout_notes_what_is_left_out(remote_account: AccountClient, env: dict[str, str]) -> None:
+def test_export_to_stdout_notes_what_is_left_out(
+    remote_account: AccountClient, env: dict[str, str], signed: str
+) -> None:
     ids = populate(remote_account)
     result = run_cli("export", env=env)
     assert result.returncode == 0
@@ -161,6 +169,7 @@ def test_plan_shows_exactly_the_out_of_band_changes(
             template_name="Promo",
             template_type=2,
             template_content="Spring sale: 20% off at acme.example",
+            related_sign_name=SIGNATURE,
         )
     ).body.template_code
     templates.delete_sms_template(template_sdk.DeleteSmsTemplateRequest(template_code=ids["notice"]))
@@ -251,9 +260,12 @@ def test_sender_ids_pair_by_import_id_else_with_a_registration_that_holds_the_se
     }  # fmt: skip
 
 
-def test_plan_follows_the_resources_replace_rules(account: AccountClient, store: Store, tmp_path: Path) -> None:
+def test_plan_follows_the_resources_replace_rules(
+    account: AccountClient, store: Store, tmp_path: Path, signed: str
+) -> None:
     approved = account.templates.create("Login code", "international", OTP, intl_type=2)
-    rejected = account.templates.create("Parcel", "notification", "Track it at https://bit.ly/${id}")
+    shortened = "Track it at https://bit.ly/${id}"
+    rejected = account.templates.create("Parcel", "notification", shortened, details=mainland(shortened, "n"))
     assert account.templates.get(rejected).status == "Rejected"  # type: ignore[union-attr]
     registration = account.sender_ids.submit(
         country="MY", sender_id="ACMEPAY", company_name="Acme", use_case="otp", sample_templates=[SAMPLE]
@@ -274,6 +286,8 @@ def test_plan_follows_the_resources_replace_rules(account: AccountClient, store:
                     "name": "Parcel",
                     "type": "notification",
                     "content": "Track it at https://acme.example/${id}",
+                    "signature": SIGNATURE,
+                    "template_rule": {"id": "other_number2"},
                 },
             },
             "sender_ids": {
@@ -339,6 +353,8 @@ def test_plan_follows_the_resources_replace_rules(account: AccountClient, store:
                     "name": "Parcel",
                     "type": "notification",
                     "content": "Track it at https://acme.example/${id}",
+                    "signature": SIGNATURE,
+                    "template_rule": {"id": "other_number2"},
                 }
             }
         },
@@ -385,7 +401,7 @@ def test_plan_matches_sender_ids_by_import_then_by_country_and_sender_id(
     assert rejected not in {change.id for change in changes}
 
 
-def test_plan_deletes_undeclared_objects_but_not_settings(account: AccountClient, tmp_path: Path) -> None:
+def test_plan_deletes_undeclared_objects_but_not_settings(account: AccountClient, tmp_path: Path, signed: str) -> None:
     populate(account)
     changes, _ = spec_of(account, {}, tmp_path)
     assert sorted((change.action, change.kind, change.label) for change in changes) == [
@@ -398,7 +414,7 @@ def test_plan_deletes_undeclared_objects_but_not_settings(account: AccountClient
 
 
 def test_drift_lists_unmanaged_objects_and_registrations_needing_attention(
-    account: AccountClient, store: Store, tmp_path: Path
+    account: AccountClient, store: Store, tmp_path: Path, signed: str
 ) -> None:
     ids = populate(account)
     admin.advance(store, 31 * 86_400)  # the ID registration was waiting for documents: it expires
@@ -471,7 +487,9 @@ def test_drift_lists_unmanaged_objects_and_registrations_needing_attention(
     assert attention[waiting].next_action_due_at == attention[waiting].documents_due_at is not None
 
 
-def test_drift_cli_exit_codes_and_json(remote_account: AccountClient, env: dict[str, str], tmp_path: Path) -> None:
+def test_drift_cli_exit_codes_and_json(
+    remote_account: AccountClient, env: dict[str, str], tmp_path: Path, signed: str
+) -> None:
     ids = populate(remote_account)
     path = tmp_path / "account.yaml"
     assert run_cli("export", "--file", path, env=env).returncode == 0
@@ -570,8 +588,9 @@ def test_slug_keys() -> None:
     assert slug("登录验证码") == ""
 
 
-def test_export_round_trips_names_without_latin_letters(account: AccountClient) -> None:
-    codes = [account.templates.create("登录验证码", "otp", content) for content in ("Code ${code}.", "Code: ${code}")]
+def test_export_round_trips_names_without_latin_letters(account: AccountClient, signed: str) -> None:
+    contents = ("Code ${code}.", "Code: ${code}")
+    codes = [account.templates.create("登录验证码", "otp", content, details=mainland(content)) for content in contents]
     exported = export_account(read_account(account, details_for=None))
     assert list(exported.spec.templates) == [slug(code) for code in codes]  # sms-123456789
     assert load_account(yaml.safe_load(dump_account(exported.spec))) == exported.spec
@@ -591,7 +610,7 @@ def test_drift_counts_days_left_on_the_accounts_clock(account: AccountClient, st
 
 
 def test_export_output_is_the_format_and_file_the_destination(
-    remote_account: AccountClient, env: dict[str, str], tmp_path: Path
+    remote_account: AccountClient, env: dict[str, str], tmp_path: Path, signed: str
 ) -> None:
     populate(remote_account)
     path = tmp_path / "account.json"
@@ -608,7 +627,10 @@ def test_export_output_is_the_format_and_file_the_destination(
 
 def test_plan_and_drift_against_a_new_embedded_account_compare_with_an_empty_one(tmp_path: Path) -> None:
     account = tmp_path / "account.yaml"
-    account.write_text("version: 1\ntemplates:\n  login-code: {type: otp, content: 'Code ${code}'}\n")
+    account.write_text(
+        "version: 1\ntemplates:\n  login-code: {type: otp, content: 'Code ${code}', signature: 示例科技, "
+        "template_rule: {code: numberCaptcha}}\n"
+    )
     state_file = tmp_path / "not-yet.db"
 
     plan = run_cli("plan", account, "--state-file", state_file)
@@ -622,8 +644,9 @@ def test_plan_and_drift_against_a_new_embedded_account_compare_with_an_empty_one
 
 def test_a_template_name_defaults_to_its_key(tmp_path: Path) -> None:
     account = tmp_path / "account.yaml"
-    account.write_text("version: 1\ntemplates:\n  login-code: {type: otp, content: 'Code ${code}', remark: '" +
-                       "x" * 501 + "'}\n")  # fmt: skip
+    account.write_text("version: 1\ntemplates:\n  login-code: {type: otp, content: 'Code ${code}', "
+                       "signature: 示例科技, template_rule: {code: numberCaptcha}, "
+                       "remark: '" + "x" * 501 + "'}\n")  # fmt: skip
 
     result = run_cli("validate", account)
 

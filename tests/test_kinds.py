@@ -20,7 +20,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "SuspensionThreshold": {"biz_type": "international", "daily_suspend": 100},
     "SendFrequencyLimit": {},
     "FraudProtection": {"hourly_limit": 100, "increase_rate": 200, "success_rate": 50},
-    "MessageTemplate": {"name": "Login", "type": "otp", "content": "Your code is ${code}."},
+    "MessageTemplate": {"name": "Login", "type": "international", "intl_type": 2, "content": "Your code is ${code}."},
     "SenderId": {"country": "MY", "sender_id": "ACMEPAY", "company_name": "Acme", "use_case": "otp",
                  "sample_templates": ["Your Acme code is 482913."]},
 }  # fmt: skip

@@ -15,6 +15,7 @@ from mainland_helpers import (
     advance_to_beijing_hour,
     approved_template,
     latest_code,
+    mainland,
     ready_signature,
     submission,
     submit_qualification,
@@ -25,7 +26,6 @@ from pulumi_alisms.api.authorization_letters import AuthorizationLetterRequest
 from pulumi_alisms.api.config import AccountSettings
 from pulumi_alisms.api.mainland_sending import BatchMessage
 from pulumi_alisms.api.signatures import SignatureRequest
-from pulumi_alisms.api.templates import MainlandDetails
 from pulumi_alisms.emulator import admin, clock, mainland_admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
 from pulumi_alisms.emulator.server import EmulatorServer
@@ -235,17 +235,13 @@ def test_own_use_signatures_need_own_use_qualifications(client: AccountClient, s
 def test_a_template_bound_to_an_unknown_signature_is_refused_as_alibaba_refuses_it(
     client: AccountClient, store: Store
 ) -> None:
-    unknown = refused(
-        client.templates.create, "Login", "otp", OTP, details=MainlandDetails(related_sign_name="无此签名")
-    )
+    unknown = refused(client.templates.create, "Login", "otp", OTP, details=mainland(OTP, signature="无此签名"))
     assert (unknown.code, unknown.http_status) == ("SmsSignatureNotFound", 404)
     store.set_setting("review_speed", "realistic")
     qualification_id = submit_qualification(client, store)
     admin.approve(store, str(qualification_id))
     client.signatures.create(SignatureRequest(name=SIGNATURE, source="company", qualification_id=qualification_id))
-    unapproved = refused(
-        client.templates.create, "Login", "otp", OTP, details=MainlandDetails(related_sign_name=SIGNATURE)
-    )
+    unapproved = refused(client.templates.create, "Login", "otp", OTP, details=mainland(OTP))
     assert (unapproved.code, unapproved.http_status) == ("AssocSignUnapproved", 400)
     assert client.templates.list_all() == []
 
@@ -261,7 +257,7 @@ def test_sending_checks_the_template_and_signature(client: AccountClient, store:
         )
     )
     notice = approved_template(client, store, "notification", "您的订单${order}已发货。", signature="示例验证")
-    unbound = approved_template(client, store, "otp", OTP, signature=None)
+    unbound = approved_template(client, store, "otp", OTP, signature="示例验证")  # not bound to SIGNATURE
     send = client.mainland_sending.send
     assert refused(send, [RECIPIENT], "无此签名", notice).code == "isv.SMS_SIGNATURE_ILLEGAL"
     assert refused(send, [RECIPIENT], SIGNATURE, unbound, {"code": "1"}).code == "isv.SMS_TEMPLATE_ILLEGAL"

@@ -258,12 +258,16 @@ def test_the_sdk_round_trips_every_mainland_operation(sdk_client: SdkClient, raw
 
     template = sdk_client.create_sms_template(
         sdk.CreateSmsTemplateRequest(
-            template_name="Login", template_content="您的验证码为${code}", template_type=0, related_sign_name=SIGNATURE
+            template_name="Login",
+            template_content="您的验证码为${code}",
+            template_type=0,
+            related_sign_name=SIGNATURE,
+            template_rule='{"code":"numberCaptcha"}',
         )
     ).body
     admin.approve(store, template.template_code)
     got = sdk_client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=template.template_code)).body
-    assert got.related_sign_name == SIGNATURE
+    assert (got.related_sign_name, json.loads(got.variable_attribute)) == (SIGNATURE, {"code": "numberCaptcha"})
     sent = sdk_client.send_sms(
         sdk.SendSmsRequest(
             phone_numbers=RECIPIENT,
@@ -338,14 +342,19 @@ def test_the_sdk_meets_the_published_signature_errors(sdk_client: SdkClient, sto
     for request, code in cases:
         assert code in published
         assert sdk_error(sdk_client.create_sms_sign, request).code == code
-    template = sdk.CreateSmsTemplateRequest(
-        template_name="Login", template_content="码${code}", template_type=0, related_sign_name="无此签名"
-    )
-    error = sdk_error(sdk_client.create_sms_template, template)
-    assert (
-        error.code == "SmsSignatureNotFound"
-        and (oracle.published_error_statuses(VERSION, "CreateSmsTemplate") or {}).get("SmsSignatureNotFound") == 404
-    )
+    template_errors = oracle.published_error_statuses(VERSION, "CreateSmsTemplate") or {}
+    rule = '{"code":"numberCaptcha"}'
+    for sign_name in ("无此签名", None):  # a name the account does not have, and none at all for a mainland type
+        template = sdk.CreateSmsTemplateRequest(
+            template_name="Login", template_content="码${code}", template_type=0, related_sign_name=sign_name,
+            template_rule=rule,
+        )  # fmt: skip
+        error = sdk_error(sdk_client.create_sms_template, template)
+        assert (error.code, error.status_code) == ("SmsSignatureNotFound", template_errors["SmsSignatureNotFound"])
+    no_rule = sdk.CreateSmsTemplateRequest(template_name="Login", template_content="码${code}", template_type=0,
+                                           related_sign_name=SIGNATURE)  # fmt: skip
+    error = sdk_error(sdk_client.create_sms_template, no_rule)
+    assert (error.code, error.status_code) == ("InvalidTemplateRule", template_errors["InvalidTemplateRule"])
 
 
 def test_every_answer_is_one_the_sdk_models_know(sdk_client: SdkClient, raw: RpcClient, store: Store) -> None:

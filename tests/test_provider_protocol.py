@@ -263,8 +263,8 @@ def test_template_review_update_and_replace(host: ProviderHost, module_store: St
 
 def test_template_import_matches_create(host: ProviderHost, live: AccountClient, speed: Any) -> None:
     templates = driver_for(host, "MessageTemplate")
-    code = live.templates.create(name="Console made", type="notification", content="Your parcel ${id} shipped.")
-    inputs = {"name": "Console made", "type": "notification", "content": "Your parcel ${id} shipped."}
+    code = live.templates.create("Console made", "international", "Your parcel ${id} shipped.", intl_type=0)
+    inputs = {"name": "Console made", "type": "international", "intl_type": 0, "content": "Your parcel ${id} shipped."}
     checked, _ = templates.check("console", inputs)
     id_, outs, _ = templates.read("console", code, {}, without(checked))
     created_id, created = templates.up("created", inputs)

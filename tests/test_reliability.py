@@ -48,10 +48,9 @@ TYPES = ("SenderId", "MessageTemplate", "AlertContact")
 
 
 def template_inputs(index: int) -> dict[str, Any]:
-    """A template; types rotate through OTP, notification and international."""
-    inputs: dict[str, Any] = {"name": f"Template {index}", "content": f"Your code {index} is ${{code}}."}
-    kind = ("otp", "notification", "international")[index % 3]
-    return {**inputs, "type": kind, **({"intl_type": 2} if kind == "international" else {})}
+    """An international template (no mainland signature needed); its kind rotates through OTP and notification."""
+    return {"name": f"Template {index}", "content": f"Your code {index} is ${{code}}.", "type": "international",
+            "intl_type": (2, 0)[index % 2]}  # fmt: skip
 
 
 def contact_inputs(index: int) -> dict[str, Any]:
@@ -297,8 +296,8 @@ DEV_KEY = Credentials(DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET)
 THROTTLING = {"RequestId": "r", "Code": "Throttling.User", "Message": "Request was denied due to user flow control."}
 WRITES: dict[str, Callable[[AccountClient], object]] = {
     "SaveContactsNew": lambda account: account.contacts.save("On-call", "+8613800000000", "oncall@example.com", []),
-    "CreateSmsTemplate": lambda account: account.templates.create("Shipped", "notification", "Order ${id} shipped."),
-    "UpdateSmsTemplate": lambda account: account.templates.update("SMS_1", "Shipped", "notification", "Sent ${id}."),
+    "CreateSmsTemplate": lambda account: account.templates.create("Shipped", "international", "Order ${id} shipped."),
+    "UpdateSmsTemplate": lambda account: account.templates.update("SMS_1", "Shipped", "international", "Sent ${id}."),
 }
 
 

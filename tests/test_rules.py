@@ -228,8 +228,13 @@ FRAUD = [
          expect=[("hourly_limit", "must be at least 0, got -1")]),
 ]  # fmt: skip
 
-TEMPLATE = {"name": "Login code", "kind": "otp", "content": "Your code is ${code}."}
+TEMPLATE = {"name": "Login code", "kind": "otp", "content": "Your code is ${code}.", "signature": "示例科技",
+            "template_rule": {"code": "numberCaptcha"}}  # fmt: skip
 PROMOTIONAL_VARIABLES = ("content", "promotional templates cannot contain variables")
+NO_SIGNATURE = ("signature", "is required for Chinese-mainland templates (otp, notification, promotional): the name of "
+                "an approved signature to bind the template to (RelatedSignName)")  # fmt: skip
+NO_RULE = ("template_rule", "is required when the content has variables: give each of code an attribute, e.g. "
+           "{'code': 'numberCaptcha'}")  # fmt: skip
 TEMPLATES = [
     case("valid", template_problems, **TEMPLATE),
     case("30-character name", template_problems, **{**TEMPLATE, "name": "x" * 30}),
@@ -238,8 +243,8 @@ TEMPLATES = [
     case("blank name", template_problems, **{**TEMPLATE, "name": " "}, expect=[("name", "must not be empty")]),
     case("unknown type, said as the resource's `type`", template_problems, **{**TEMPLATE, "kind": "sms"},
          expect=[("type", "must be one of otp, notification, promotional, international, got 'sms'")]),
-    case("500-character content", template_problems, **{**TEMPLATE, "content": "x" * 500}),
-    case("501-character content", template_problems, **{**TEMPLATE, "content": "x" * 501},
+    case("500-character content", template_problems, **{**TEMPLATE, "content": "x" * 500, "template_rule": None}),
+    case("501-character content", template_problems, **{**TEMPLATE, "content": "x" * 501, "template_rule": None},
          expect=[("content", "at most 500 characters, got 501")]),
     case("500-character remark", template_problems, **TEMPLATE, remark="x" * 500),
     case("501-character remark", template_problems, **TEMPLATE, remark="x" * 501,
@@ -251,6 +256,20 @@ TEMPLATES = [
          expect=[PROMOTIONAL_VARIABLES]),
     case("promotional stays promotional whatever intl_type", template_problems,
          **{**TEMPLATE, "kind": "promotional"}, intl_type=2, expect=[PROMOTIONAL_VARIABLES]),
+    case("mainland without a signature", template_problems, **{**TEMPLATE, "signature": None}, expect=[NO_SIGNATURE]),
+    case("mainland with a blank signature", template_problems, **{**TEMPLATE, "signature": " "}, expect=[NO_SIGNATURE]),
+    case("mainland variables without a rule", template_problems, **{**TEMPLATE, "template_rule": None},
+         expect=[NO_RULE]),
+    case("mainland without variables needs no rule", template_problems,
+         **{**TEMPLATE, "kind": "notification", "content": "Shipped.", "template_rule": None}),
+    case("a rule naming other variables", template_problems, **{**TEMPLATE, "template_rule": {"order": "x"}},
+         expect=[("template_rule", "must name exactly the variables of the content (code), got order")]),
+    case("a blank attribute", template_problems, **{**TEMPLATE, "template_rule": {"code": " "}},
+         expect=[("template_rule", "the attribute of code must not be empty")]),
+    case("international needs neither", template_problems,
+         **{**TEMPLATE, "kind": "international", "signature": None, "template_rule": None}, intl_type=2),
+    case("promotional with a variable and no rule: only the content is said", template_problems,
+         **{**TEMPLATE, "kind": "promotional", "template_rule": None}, expect=[PROMOTIONAL_VARIABLES]),
     case("unknown intl_type", template_problems, **TEMPLATE, intl_type=3,
          expect=[("intl_type", "must be 0 (notification), 1 (promotional) or 2 (OTP), got 3")]),
     case("everything wrong: every problem, in field order", template_problems,

@@ -40,7 +40,9 @@ class _Recording(httpx.BaseTransport):
 
 
 def test_a_multi_page_account_is_read_whole_in_one_call_per_page(store: Store, account: AccountClient) -> None:
-    codes = [account.templates.create(f"Code {n}", "otp", f"Code {n}: ${{code}}.") for n in range(120)]
+    codes = [
+        account.templates.create(f"Code {n}", "international", f"Code {n}: ${{code}}.", intl_type=2) for n in range(120)
+    ]
     registrations = [account.sender_ids.submit(**sender_inputs(n)).registration_id for n in range(230)]
     admin.reset_stats(store)
 

@@ -36,7 +36,8 @@ WRONG_SECRET = "Wr0ng-ci-value-ALSO-PRIVATE"
 LIFECYCLE: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("SenderId", {"country": "MY", "sender_id": "ACMEPAY", "company_name": "Acme Pay Ltd", "use_case": "otp",
                   "sample_templates": ["Your Acme code is ${code}."]}, {"deletion_protection": False}),
-    ("MessageTemplate", {"name": "Login", "type": "otp", "content": "Code ${code}, see bit.ly/x"},
+    ("MessageTemplate", {"name": "Login", "type": "international", "intl_type": 2,
+                         "content": "Code ${code}, see bit.ly/x"},
      {"content": "Your code is ${code}."}),  # rejected (a URL shortener), then amended
     ("AlertContact", {"name": "On-call", "phone": "+8613800000000", "email": "sre@example.com",
                       "alerts": ["send_volume"]}, {"alerts": ["send_volume", "review_results"]}),

@@ -27,6 +27,7 @@ from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.countries import ISO_COUNTRY_CODES, country_rules
 from pulumi_alisms.rules.phone_numbers import CALLING_CODES, COUNTRY_NAMES, parse_phone_number
 from pulumi_alisms.rules.sending import MAINLAND_TIME
+from pulumi_alisms.rules.templates import TemplateKind
 from support import sdk_config
 
 UK = "447700900123"  # no SenderID registration needed
@@ -36,11 +37,9 @@ MAINLAND = "8613800138000"
 MAINLAND_OTHER = "8613900139000"
 
 
-@pytest.fixture
-def signed(account: AccountClient, store: Store) -> str:
-    """An approved, carrier-registered signature of the account (its qualification approved first)."""
-    mainland_helpers.ready_signature(account, store)
-    return mainland_helpers.SIGNATURE
+def mainland_template(account: AccountClient, kind: TemplateKind, content: str) -> str:
+    """A Chinese-mainland template bound to the ``signed`` fixture's signature, with a rule for its variables."""
+    return account.templates.create(f"{kind} template", kind, content, details=mainland_helpers.mainland(content, kind))
 
 
 def register(account: AccountClient, country: str, sender_id: str) -> str:
@@ -268,7 +267,7 @@ def test_configured_frequency_limit_applies(account: AccountClient, store: Store
 
 
 def test_mainland_otp_per_number_frequency(account: AccountClient, store: Store, signed: str) -> None:
-    code = account.templates.create("login code", "otp", "Your code is ${code}.")
+    code = mainland_template(account, "otp", "Your code is ${code}.")
     account.sending.send_with_template(MAINLAND, signed, code, {"code": 1111})
     error = refused(account.sending.send_with_template, MAINLAND, signed, code, {"code": 2222})
     assert error.code == "BUSINESS_LIMIT_CONTROL_MINUTE"
@@ -278,7 +277,7 @@ def test_mainland_otp_per_number_frequency(account: AccountClient, store: Store,
 
 
 def test_mainland_notifications_take_50_a_day(account: AccountClient, signed: str) -> None:
-    code = account.templates.create("notice", "notification", "Your parcel has shipped.")
+    code = mainland_template(account, "notification", "Your parcel has shipped.")
     for _ in range(50):
         account.sending.send_with_template(MAINLAND, signed, code, {})
     assert refused(account.sending.send_with_template, MAINLAND, signed, code, {}).code == "BUSINESS_LIMIT_CONTROL_DAY"
@@ -288,7 +287,7 @@ def test_mainland_notifications_take_50_a_day(account: AccountClient, signed: st
 def test_mainland_promotions_wait_for_daytime_in_mainland_time(
     account: AccountClient, store: Store, signed: str, hour: int, allowed: bool
 ) -> None:
-    code = account.templates.create("sale", "promotional", "Spring sale: everything 20% off.")
+    code = mainland_template(account, "promotional", "Spring sale: everything 20% off.")
     advance_to_hour(store, hour)  # HH:30 UTC+8, so 08:30 is 00:30 UTC and 20:30 is 12:30 UTC
     if allowed:
         account.sending.send_with_template(MAINLAND, signed, code, {})
@@ -296,8 +295,8 @@ def test_mainland_promotions_wait_for_daytime_in_mainland_time(
         error = refused(account.sending.send_with_template, MAINLAND, signed, code, {})
         assert error.code == "MARKETING_TIME_LIMIT"
         assert "UTC+8" in error.message
-    account.sending.send_with_template(MAINLAND_OTHER, signed, account.templates.create(
-        "code", "otp", "Code ${code}"), {"code": 1})  # other kinds go out at any hour  # fmt: skip
+    account.sending.send_with_template(MAINLAND_OTHER, signed, mainland_template(account, "otp", "Code ${code}"),
+                                       {"code": 1})  # other kinds go out at any hour  # fmt: skip
 
 
 def test_promotions_abroad_are_not_held_to_the_mainland_ban(account: AccountClient, store: Store) -> None:
@@ -309,7 +308,7 @@ def test_promotions_abroad_are_not_held_to_the_mainland_ban(account: AccountClie
 
 
 def test_send_with_template_fills_variables(account: AccountClient, signed: str) -> None:
-    code = account.templates.create("login code", "otp", "您的验证码是${code}。")
+    code = mainland_template(account, "otp", "您的验证码是${code}。")
     sent = account.sending.send_with_template(MAINLAND, signed, code, {"code": 482913})
     assert sent.country == "CN"
     assert account.sending.query(sent.message_id).message == "您的验证码是482913。"
@@ -323,7 +322,7 @@ def test_send_with_template_needs_an_approved_mainland_template(
     account: AccountClient, store: Store, signed: str
 ) -> None:
     store.set_setting("review_speed", "realistic")
-    code = account.templates.create("notice", "notification", "Your parcel has shipped.")
+    code = mainland_template(account, "notification", "Your parcel has shipped.")
     assert refused(account.sending.send_with_template, MAINLAND, signed, code, {}).code == "SMS_CONTENT_CODE_ILLEGAL"
     admin.approve(store, code)
     account.sending.send_with_template(MAINLAND, signed, code, {})
@@ -334,19 +333,18 @@ def test_send_with_template_needs_an_approved_mainland_template(
 
 
 def test_send_with_template_sends_only_to_the_mainland(account: AccountClient, signed: str) -> None:
-    code = account.templates.create("notice", "notification", "Your parcel has shipped.")
+    code = mainland_template(account, "notification", "Your parcel has shipped.")
     error = refused(account.sending.send_with_template, UK, signed, code, {})
     assert error.code == "NOT_SUPPORTED_COUNTRY"
     assert "SendMessageToGlobe" in error.message
 
 
-def test_send_with_template_needs_an_approved_signature(account: AccountClient, store: Store) -> None:
-    code = account.templates.create("notice", "notification", "Your parcel has shipped.")
+def test_send_with_template_needs_an_approved_signature(account: AccountClient, store: Store, signed: str) -> None:
+    code = mainland_template(account, "notification", "Your parcel has shipped.")
     admin.approve(store, code)
-    error = refused(account.sending.send_with_template, MAINLAND, mainland_helpers.SIGNATURE, code, {})
+    error = refused(account.sending.send_with_template, MAINLAND, "无此签名", code, {})
     assert (error.code, error.http_status) == ("SMS_SIGN_NAME_ILLEGAL", 200)
-    mainland_helpers.ready_signature(account, store)
-    account.sending.send_with_template(MAINLAND, mainland_helpers.SIGNATURE, code, {})
+    account.sending.send_with_template(MAINLAND, signed, code, {})
 
 
 def test_query_unknown_message(account: AccountClient) -> None:
@@ -406,7 +404,7 @@ def test_official_sdk_parses_answers(emulator: EmulatorServer, account: AccountC
     assert sent.message_id and sent.request_id
     assert sent.number_detail.country == "United Kingdom"
 
-    code = account.templates.create("login code", "otp", "Code ${code}")
+    code = mainland_template(account, "otp", "Code ${code}")
     templated = sdk.send_message_with_template(
         sdk_models.SendMessageWithTemplateRequest(
             to=MAINLAND, from_=signed, template_code=code, template_param='{"code":"9911"}'

@@ -181,7 +181,9 @@ def test_a_broken_field_is_unknown_to_the_rules_of_the_others() -> None:
 
 def test_a_mapping_source_is_checked_like_a_file_without_positions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(CORPUS)
-    content = {"version": 1, "templates": {"otp": {"name": "Code", "type": "otp", "content": "Code ${code}"}},
+    otp = {"name": "Code", "type": "otp", "content": "Code ${code}", "signature": "示例科技",
+           "template_rule": {"code": "numberCaptcha"}}  # fmt: skip
+    content = {"version": 1, "templates": {"otp": otp},
                "sender_ids": {"s": {"country": "id", "sender_id": "ACMEPAY", "company_name": "Acme",
                                     "use_case": "otp", "sample_templates": ["otp"],
                                     "documents": [{"type": "license", "path": "docs/license.pdf"}]}}}  # fmt: skip

@@ -12,6 +12,8 @@ from alibabacloud_dysmsapi20170525 import models as sdk
 from alibabacloud_dysmsapi20170525.client import Client as SdkClient
 from alibabacloud_tea_openapi.exceptions import ClientException
 
+from contract import oracle
+from mainland_helpers import SIGNATURE, mainland
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.client import RpcClient
 from pulumi_alisms.api.signing import Credentials
@@ -25,6 +27,8 @@ from pulumi_alisms.errors import AliSmsApiError
 from support import FAST_RETRY, assert_clean_error, run_cli, sdk_config
 
 OTP = "Your verification code is ${code}. It expires in 5 minutes."
+SIGNED = mainland(OTP)  # the signature and the rule of the OTP content
+SIGNED_ONLY = mainland("no variables")  # the signature, for content without variables
 SHORTENED = "Track your parcel at https://bit.ly/3xYz and reply STOP to opt out."
 CONSOLE_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
@@ -41,9 +45,9 @@ def _fast_review(store: Store) -> None:
     store.set_setting("review_speed", "fast")
 
 
-def test_template_is_reviewed_on_the_clock(client: AccountClient, store: Store) -> None:
+def test_template_is_reviewed_on_the_clock(client: AccountClient, store: Store, signed: str) -> None:
     _fast_review(store)
-    code = client.templates.create("Login code", "otp", OTP, remark="Sign-in to example.com")
+    code = client.templates.create("Login code", "otp", OTP, remark="Sign-in to example.com", details=mainland(OTP))
     assert re.fullmatch(r"SMS_\d{9}", code)
 
     reviewing = client.templates.get(code)
@@ -51,6 +55,7 @@ def test_template_is_reviewed_on_the_clock(client: AccountClient, store: Store) 
     assert (reviewing.name, reviewing.type, reviewing.content) == ("Login code", "otp", OTP)
     assert (reviewing.status, reviewing.status_reason) == ("UnderReview", None)
     assert reviewing.remark == "Sign-in to example.com"
+    assert (reviewing.signature, reviewing.template_rule) == (SIGNATURE, {"code": "numberCaptcha"})
     assert reviewing.order_id is not None and reviewing.order_id.isdigit()
     assert reviewing.created_at is not None and CONSOLE_DATE.fullmatch(reviewing.created_at)
     assert [(t.template_code, t.status) for t in client.templates.list_all()] == [(code, "UnderReview")]
@@ -61,14 +66,15 @@ def test_template_is_reviewed_on_the_clock(client: AccountClient, store: Store) 
     assert (approved.status, approved.status_reason) == ("Approved", None)
 
 
-def test_instant_review_decides_on_the_next_read(client: AccountClient) -> None:
-    code = client.templates.create("Order shipped", "notification", "Order ${order} has shipped.")
+def test_instant_review_decides_on_the_next_read(client: AccountClient, signed: str) -> None:
+    content = "Order ${order} has shipped."
+    code = client.templates.create("Order shipped", "notification", content, details=mainland(content, "notification"))
     template = client.templates.get(code)
     assert template is not None and template.status == "Approved"
 
 
-def test_url_shortener_is_rejected_with_a_reason(client: AccountClient) -> None:
-    code = client.templates.create("Parcel", "notification", SHORTENED)
+def test_url_shortener_is_rejected_with_a_reason(client: AccountClient, signed: str) -> None:
+    code = client.templates.create("Parcel", "notification", SHORTENED, details=mainland(SHORTENED))
     template = client.templates.get(code)
     assert template is not None
     assert template.status == "Rejected"
@@ -84,24 +90,32 @@ def test_url_shortener_is_rejected_with_a_reason(client: AccountClient) -> None:
          "InvalidTemplateContent.Format", 400, "variables"),
         ({"type": "international", "intl_type": 1, "content": "Hi ${name}, 20% off today"},
          "InvalidTemplateContent.Format", 400, "variables"),
-        ({"type": "otp", "content": "x" * 501}, "InvalidTemplateContent.Format", 400, "500"),
-        ({"type": "otp", "content": OTP, "name": "n" * 31}, "InvalidParameter.TemplateName", 400, "TemplateName"),
-        ({"type": "otp", "content": OTP, "name": " "}, "MissingTemplateName", 404, "name"),
-        ({"type": "otp", "content": OTP, "remark": "r" * 501}, "InvalidParameter.Remark", 400, "Remark"),
-        ({"type": "otp", "content": OTP, "intl_type": 0}, "InvalidParameter.IntlType", 400, "IntlType"),
-        ({"type": "otp", "content": OTP, "details": MainlandDetails(template_rule={"other": "numberCaptcha"})},
+        ({"type": "otp", "content": "x" * 501, "details": SIGNED}, "InvalidTemplateContent.Format", 400, "500"),
+        ({"type": "otp", "content": OTP, "name": "n" * 31, "details": SIGNED},
+         "InvalidParameter.TemplateName", 400, "TemplateName"),
+        ({"type": "otp", "content": OTP, "name": " ", "details": SIGNED}, "MissingTemplateName", 404, "name"),
+        ({"type": "otp", "content": OTP, "remark": "r" * 501, "details": SIGNED},
+         "InvalidParameter.Remark", 400, "Remark"),
+        ({"type": "otp", "content": OTP, "intl_type": 0, "details": SIGNED},
+         "InvalidParameter.IntlType", 400, "IntlType"),
+        ({"type": "otp", "content": OTP, "details": SIGNED.model_copy(update={"template_rule": {"other": "x"}})},
          "InvalidTemplateRule", 400, "code"),
-        ({"type": "otp", "content": OTP, "details": MainlandDetails(related_sign_name="Acme")},
+        ({"type": "otp", "content": OTP, "details": MainlandDetails(related_sign_name=SIGNATURE)},
+         "InvalidTemplateRule", 400, "required"),
+        ({"type": "notification", "content": "Your parcel has shipped."}, "SmsSignatureNotFound", 404,
+         "RelatedSignName"),
+        ({"type": "otp", "content": OTP, "details": mainland(OTP, signature="Acme")},
          "SmsSignatureNotFound", 404, "Acme"),
     ],
 )  # fmt: skip
 def test_invalid_templates_are_refused_with_the_published_codes(
-    account: AccountClient, arguments: dict[str, Any], code: str, status: int, parameter: str
+    account: AccountClient, signed: str, arguments: dict[str, Any], code: str, status: int, parameter: str
 ) -> None:
     with pytest.raises(AliSmsApiError) as raised:
         account.templates.create(**{"name": "Campaign", **arguments})
     assert (raised.value.code, raised.value.http_status) == (code, status)
     assert parameter in raised.value.message
+    assert (oracle.published_error_statuses("2017-05-25", "CreateSmsTemplate") or {}).get(code, status) == status
     assert account.templates.list_all() == []
 
 
@@ -112,41 +126,46 @@ def test_international_notification_may_use_variables(account: AccountClient) ->
     assert (template.type, template.intl_type, template.status) == ("international", 0, "Approved")
 
 
-def test_update_resubmits_a_rejected_template(client: AccountClient, store: Store) -> None:
+def test_update_resubmits_a_rejected_template(client: AccountClient, store: Store, signed: str) -> None:
     _fast_review(store)
-    code = client.templates.create("Parcel", "notification", SHORTENED)
+    code = client.templates.create("Parcel", "notification", SHORTENED, details=mainland(SHORTENED))
     clock.advance(store, 3)
     rejected = client.templates.get(code)
     assert rejected is not None and rejected.status == "Rejected"
 
     fixed = "Track your parcel at https://parcels.example.com/${id}"
-    client.templates.update(code, "Parcel tracking", "notification", fixed, remark="Delivery updates")
+    rule = {"id": "other_number2"}
+    client.templates.update(code, "Parcel tracking", "notification", fixed, remark="Delivery updates",
+                            details=MainlandDetails(related_sign_name=SIGNATURE, template_rule=rule))  # fmt: skip
     resubmitted = client.templates.get(code)
     assert resubmitted is not None
     assert (resubmitted.status, resubmitted.status_reason) == ("UnderReview", None)
     assert (resubmitted.name, resubmitted.content, resubmitted.remark) == ("Parcel tracking", fixed, "Delivery updates")
+    assert (resubmitted.signature, resubmitted.template_rule) == (SIGNATURE, rule)
     assert resubmitted.order_id != rejected.order_id
     with pytest.raises(AliSmsApiError) as under_review:
-        client.templates.update(code, "Parcel tracking", "notification", fixed)
+        client.templates.update(code, "Parcel tracking", "notification", fixed, details=mainland(fixed))
     assert under_review.value.code == "isv.SMS_TEMPLATE_STATUS_NOT_SUPPORT_UPDATE"
 
     clock.advance(store, 3)
     approved = client.templates.get(code)
     assert approved is not None and approved.status == "Approved"
     with pytest.raises(AliSmsApiError) as is_approved:
-        client.templates.update(code, "Parcel tracking", "notification", "Changed after approval")
+        client.templates.update(code, "Parcel tracking", "notification", "Changed after approval", details=SIGNED_ONLY)
     assert is_approved.value.code == "isv.SMS_TEMPLATE_STATUS_NOT_SUPPORT_UPDATE"
 
 
-def test_delete(client: AccountClient, store: Store) -> None:
-    code = client.templates.create("Goodbye", "notification", "Your account ${name} was closed.")
+def test_delete(client: AccountClient, store: Store, signed: str) -> None:
+    goodbye = "Your account ${name} was closed."
+    code = client.templates.create("Goodbye", "notification", goodbye, details=mainland(goodbye))
     assert client.templates.delete(code) is True
     assert client.templates.get(code) is None
     assert client.templates.delete(code) is False
     assert client.templates.list_all() == []
 
     _fast_review(store)
-    reviewing = client.templates.create("Pending", "notification", "Your order ${id} is ready.")
+    pending = "Your order ${id} is ready."
+    reviewing = client.templates.create("Pending", "notification", pending, details=mainland(pending))
     with pytest.raises(AliSmsApiError) as raised:
         client.templates.delete(reviewing)
     assert raised.value.code == "isv.ERROR_Template_NOT_DELETE"
@@ -154,7 +173,7 @@ def test_delete(client: AccountClient, store: Store) -> None:
 
 
 def test_pagination_returns_every_template_once_in_creation_order(account: AccountClient) -> None:
-    codes = [account.templates.create(f"Template {i}", "notification", f"Notice {i}: ${{detail}}") for i in range(120)]
+    codes = [account.templates.create(f"Template {i}", "international", f"Notice {i}: ${{detail}}") for i in range(120)]
     assert [t.template_code for t in account.templates.list_all()] == codes
 
     last = account.templates.list_page(3, 50)
@@ -165,7 +184,7 @@ def test_pagination_returns_every_template_once_in_creation_order(account: Accou
     assert raised.value.code == "InvalidParameter.PageSize"
 
 
-def test_official_sdk_round_trip(emulator: EmulatorServer) -> None:
+def test_official_sdk_round_trip(emulator: EmulatorServer, signed: str) -> None:
     client = SdkClient(sdk_config(emulator.url))
     created = client.create_sms_template(sdk.CreateSmsTemplateRequest(
         template_name="Intl login", template_type=3, intl_type=2, template_content=OTP, remark="Sign-in codes",
@@ -180,15 +199,18 @@ def test_official_sdk_round_trip(emulator: EmulatorServer) -> None:
     assert CONSOLE_DATE.fullmatch(got.create_date) and CONSOLE_DATE.fullmatch(got.audit_info.audit_date)
 
     parcel = client.create_sms_template(sdk.CreateSmsTemplateRequest(
-        template_name="Parcel", template_type=1, template_content=SHORTENED,
+        template_name="Parcel", template_type=1, template_content=SHORTENED, related_sign_name=signed,
     )).body.template_code  # fmt: skip
     rejected = client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=parcel)).body
     assert rejected.template_status == "2" and "URL shortener" in rejected.audit_info.reject_info
     fixed = "Track your parcel at https://parcels.example.com/${id}"
     updated = client.update_sms_template(sdk.UpdateSmsTemplateRequest(
         template_code=parcel, template_name="Parcel v2", template_type=1, template_content=fixed,
+        related_sign_name=signed, template_rule=json.dumps({"id": "other_number2"}),
     )).body  # fmt: skip
     assert (updated.code, updated.template_code, updated.template_name) == ("OK", parcel, "Parcel v2")
+    amended = client.get_sms_template(sdk.GetSmsTemplateRequest(template_code=parcel)).body
+    assert amended.related_sign_name == signed and json.loads(amended.variable_attribute) == {"id": "other_number2"}
 
     page = client.query_sms_template_list(sdk.QuerySmsTemplateListRequest(page_index=1, page_size=10)).body
     assert (page.code, page.total_count, page.current_page, page.page_size) == ("OK", 2, 1, 10)
@@ -217,10 +239,10 @@ def test_lost_answers_create_no_duplicates(store: Store, account: AccountClient)
                     retry=FAST_RETRY)  # fmt: skip
     flaky = TemplatesApi(rpc)
     try:
-        codes = [flaky.create(f"Notice {i}", "notification", f"Notice {i}: ${{detail}}") for i in range(30)]
-        rejected = [flaky.create(f"Parcel {i}", "notification", f"{SHORTENED} #{i}") for i in range(10)]
+        codes = [flaky.create(f"Notice {i}", "international", f"Notice {i}: ${{detail}}") for i in range(30)]
+        rejected = [flaky.create(f"Parcel {i}", "international", f"{SHORTENED} #{i}") for i in range(10)]
         for i, code in enumerate(rejected):
-            flaky.update(code, f"Parcel {i}", "notification", f"Track parcel {i} at https://parcels.example.com")
+            flaky.update(code, f"Parcel {i}", "international", f"Track parcel {i} at https://parcels.example.com")
     finally:
         rpc.close()
 
@@ -267,8 +289,9 @@ def test_an_international_template_without_intl_type_is_accepted_as_the_metadata
     assert template is not None and (template.type, template.intl_type) == ("international", None)
 
 
-def test_remarks_up_to_500_characters_and_mainland_details_are_accepted(account: AccountClient) -> None:
-    rule = MainlandDetails(template_rule={"code": "numberCaptcha"}, apply_scene_content="https://example.com/login",
+def test_remarks_up_to_500_characters_and_mainland_details_are_accepted(account: AccountClient, signed: str) -> None:
+    rule = MainlandDetails(related_sign_name=signed, template_rule={"code": "numberCaptcha"},
+                           apply_scene_content="https://example.com/login",
                            more_data=["https://example.com/screenshot.png"])  # fmt: skip
     code = account.templates.create("Login", "otp", OTP, remark="r" * 500, details=rule)
     template = account.templates.get(code)
@@ -276,10 +299,10 @@ def test_remarks_up_to_500_characters_and_mainland_details_are_accepted(account:
 
 
 def test_an_account_with_cancelled_and_digital_templates_lists_exports_and_drifts(
-    account: AccountClient, store: Store, tmp_path: Path
+    account: AccountClient, store: Store, tmp_path: Path, signed: str
 ) -> None:
-    kept = account.templates.create("Parcel", "notification", "Your parcel has shipped.")
-    cancelled = account.templates.create("Old OTP", "otp", OTP)
+    kept = account.templates.create("Parcel", "notification", "Your parcel has shipped.", details=SIGNED_ONLY)
+    cancelled = account.templates.create("Old OTP", "otp", OTP, details=SIGNED)
     admin.cancel_template(store, cancelled)
     env = {"ALISMS_STATE_FILE": str(store.path), "ALISMS_ENDPOINT": "embedded"}
     added = run_cli("emulator", "template", "--add-digital", "Catalogue", "See our catalogue", env=env)

@@ -11,6 +11,7 @@ reads as ``Unknown``, and a template type it does not know keeps its wire code a
 a new kind of template in the account never breaks a listing.
 """
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
@@ -62,6 +63,7 @@ class Template(TemplateSummary):
     remark: str | None = None
     intl_type: int | None = None
     signature: str | None = None  # RelatedSignName: the mainland signature the template is bound to
+    template_rule: dict[str, str] | None = None  # VariableAttribute: variable -> attribute (TemplateRule)
 
 
 class MainlandDetails(BaseModel):
@@ -146,15 +148,17 @@ class TemplatesApi:
             remark=data.get("Remark") or None,
             intl_type=data.get("IntlType"),
             signature=data.get("RelatedSignName") or None,
+            template_rule=_rule(data.get("VariableAttribute")),
         )
 
     def lookup(self, code: str, recorded: Mapping[str, Any] | None = None) -> Template | None:
         """One template, from the shared list snapshot (see ``api.cache``) where that is exact, else GetSmsTemplate.
 
-        The list does not carry ``remark`` and ``intl_type``. They are taken from ``recorded`` (the template as
-        the caller recorded it last, by field name) only when the template was approved then and is approved now
-        with the same name, type and content: Alibaba modifies only templates that failed review, so an approved
-        template's remark cannot have changed. Any other template is read with GetSmsTemplate.
+        The list does not carry ``remark``, ``intl_type``, ``signature`` and ``template_rule``. They are taken
+        from ``recorded`` (the template as the caller recorded it last, by field name) only when the template was
+        approved then and is approved now with the same name, type and content: Alibaba modifies only templates
+        that failed review, so an approved template's remark cannot have changed. Any other template is read with
+        GetSmsTemplate.
         """
 
         def complete(listed: TemplateSummary) -> Template | None:
@@ -163,7 +167,8 @@ class TemplatesApi:
             intl_type = recorded.get("intl_type")
             return Template(**listed.model_dump(), remark=recorded.get("remark") or None,
                             intl_type=None if intl_type is None else int(intl_type),
-                            signature=recorded.get("signature") or None)  # fmt: skip
+                            signature=recorded.get("signature") or None,
+                            template_rule=recorded.get("template_rule") or None)  # fmt: skip
 
         return self.list_cache.lookup(code, self.get, complete)
 
@@ -256,6 +261,15 @@ def _kind(value: Any) -> TemplateKind | str:
     text = str(value)
     kind = TEMPLATE_KINDS_BY_CODE.get(int(text)) if text.isdigit() else None
     return text if kind is None else cast(TemplateKind, kind)
+
+
+def _rule(value: Any) -> dict[str, str] | None:
+    """GetSmsTemplate's VariableAttribute (a JSON object as text, like TemplateRule), or ``None``."""
+    try:
+        rule = json.loads(value) if isinstance(value, str) and value.strip() else value
+    except ValueError:
+        return None
+    return {str(key): str(item) for key, item in rule.items()} if isinstance(rule, dict) and rule else None
 
 
 def _status(value: Any) -> ReviewStatus:

@@ -1,8 +1,10 @@
 """``MessageTemplate``: an SMS template (the sample you will really send), reviewed before use.
 
 The diff rules are in ``pulumi_alisms.inputs.message_template``, shared with ``alisms plan``: ``type`` and
-``intl_type`` replace; ``name``, ``content`` and ``remark`` update in place (UpdateSmsTemplate resubmits the
-template for review) while the template is rejected, and replace it otherwise.
+``intl_type`` replace; ``name``, ``content``, ``remark``, ``signature`` and ``template_rule`` update in place
+(UpdateSmsTemplate resubmits the template for review) while the template is rejected, and replace it otherwise.
+Chinese-mainland templates (``otp``, ``notification``, ``promotional``) name the approved signature they are bound
+to (RelatedSignName) and, when the content has variables, a ``template_rule`` (TemplateRule).
 """
 
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from pulumi_alisms.api.templates import Template
+from pulumi_alisms.api.templates import MainlandDetails, Template
 from pulumi_alisms.errors import AliSmsApiError, ProviderError
 from pulumi_alisms.inputs.message_template import (
     AMENDABLE_FIELDS,
@@ -46,6 +48,8 @@ def _state(template: Template) -> dict[str, Any]:
         "content": template.content,
         "remark": template.remark,
         "intl_type": template.intl_type,
+        "signature": template.signature,
+        "template_rule": template.template_rule,
         "template_code": template.template_code,
         "status": template.status,
         "status_reason": template.status_reason,
@@ -53,6 +57,10 @@ def _state(template: Template) -> dict[str, Any]:
         "next_action": next_step(template.status).action,
         "next_action_due_at": None,
     }
+
+
+def _details(inputs: dict[str, Any]) -> MainlandDetails:
+    return MainlandDetails(related_sign_name=inputs.get("signature"), template_rule=inputs.get("template_rule"))
 
 
 class MessageTemplateProvider(AccountProvider):
@@ -74,7 +82,8 @@ class MessageTemplateProvider(AccountProvider):
                      "with these exact inputs (an interrupted create, or made in the console)")  # fmt: skip
             return CreateResult(template.template_code, _state(template))
         code = api.create(name=inputs["name"], type=inputs["type"], content=inputs["content"],
-                          remark=inputs.get("remark"), intl_type=inputs.get("intl_type"))  # fmt: skip
+                          remark=inputs.get("remark"), intl_type=inputs.get("intl_type"),
+                          details=_details(inputs))  # fmt: skip
         template = api.get(code)
         if template is None:
             raise ProviderError(f"template {code} was created but cannot be read back")
@@ -83,12 +92,12 @@ class MessageTemplateProvider(AccountProvider):
     def _existing(self, inputs: dict[str, Any]) -> Template | None:
         """A template that was in the account before this run with exactly these inputs (a get per candidate)."""
         api = self.account.templates
-        wanted = (inputs.get("remark") or None, inputs.get("intl_type"))
+        wanted = (inputs.get("remark") or None, inputs.get("intl_type"), inputs.get("signature"))
         for summary in api.list_cache.first_listing():
             if (summary.name, summary.type, summary.content) != (inputs["name"], inputs["type"], inputs["content"]):
                 continue
             template = api.get(summary.template_code)
-            exact = template is not None and (template.remark, template.intl_type) == wanted
+            exact = template is not None and (template.remark, template.intl_type, template.signature) == wanted
             if exact and api.list_cache.claim(summary.template_code):
                 return template
         return None
@@ -105,7 +114,8 @@ class MessageTemplateProvider(AccountProvider):
         inputs = typed_inputs(MessageTemplateInputs, news)
         api = self.account.templates
         api.update(id_, name=inputs["name"], type=inputs["type"], content=inputs["content"],
-                   remark=inputs.get("remark"), intl_type=inputs.get("intl_type"))  # fmt: skip
+                   remark=inputs.get("remark"), intl_type=inputs.get("intl_type"),
+                   details=_details(inputs))  # fmt: skip
         template = api.get(id_)
         if template is None:
             raise ProviderError(f"template {id_} disappeared during the update")
@@ -137,6 +147,13 @@ class MessageTemplateArgs:
     """A note for the reviewer: where and why the template is used."""
     intl_type: pulumi.Input[int] | None = None
     """For ``international`` templates: 0 notification, 1 promotional, 2 OTP."""
+    signature: pulumi.Input[str] | None = None
+    """The approved Chinese-mainland signature the template is bound to (RelatedSignName), e.g. a
+    :class:`Signature`'s ``name``; required for ``otp``, ``notification`` and ``promotional``, optional for
+    ``international``."""
+    template_rule: pulumi.Input[dict[str, str]] | None = None
+    """Each ``${name}`` variable's attribute (TemplateRule), e.g. ``{"code": "numberCaptcha"}``; required when a
+    Chinese-mainland template's content has variables, and naming exactly them."""
 
 
 class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTemplate"):
@@ -153,6 +170,10 @@ class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTem
     """The note for the reviewer, as the account holds it."""
     intl_type: pulumi.Output[int | None]
     """For ``international`` templates: 0 notification, 1 promotional, 2 OTP."""
+    signature: pulumi.Output[str | None]
+    """The signature the template is bound to, as the account holds it."""
+    template_rule: pulumi.Output[dict[str, str] | None]
+    """The variables' attributes, as the account holds them."""
     template_code: pulumi.Output[str]
     """The TemplateCode to send with (e.g. ``SMS_123456789``); also the resource id."""
     status: pulumi.Output[str]
@@ -184,6 +205,8 @@ class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTem
         content: pulumi.Input[str],
         remark: pulumi.Input[str] | None = None,
         intl_type: pulumi.Input[int] | None = None,
+        signature: pulumi.Input[str] | None = None,
+        template_rule: pulumi.Input[dict[str, str]] | None = None,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

@@ -1,4 +1,13 @@
-"""Message templates: types, ${var} variables, content limits and the review decision."""
+"""Message templates: types, ${var} variables, content limits, the mainland signature and variable rule, and the
+review decision.
+
+Chinese-mainland (domestic) types are ``otp``, ``notification`` and ``promotional`` (TemplateType 0, 1, 2);
+``international`` (3) is the only other. CreateSmsTemplate's RelatedSignName "is required if TemplateType is set
+to 0, 1, or 2" and its TemplateRule "is required if the message template contains variables" (the official SDK's
+documentation); Alibaba's TemplateRule examples are the mainland variable specification, so this package requires a
+rule for the variables of domestic templates and takes one optionally for international ones. A given rule names
+exactly the content's variables, each with an attribute such as ``numberCaptcha``.
+"""
 
 import re
 from typing import Literal
@@ -18,6 +27,7 @@ MAX_REMARK_LENGTH = 500  # CreateSmsTemplate Remark maxLength in Alibaba's metad
 # IntlType of international templates, as the SDK models document it: 0 notification, 1 promotional, 2 OTP.
 INTL_TYPE_KINDS: dict[int, str] = {0: "notification", 1: "promotional", 2: "otp"}
 INTL_TYPES: tuple[int, ...] = tuple(INTL_TYPE_KINDS)
+DOMESTIC_KINDS: tuple[str, ...] = ("otp", "notification", "promotional")  # Chinese-mainland template types
 
 _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -28,8 +38,20 @@ def template_variables(content: str) -> list[str]:
     return list(dict.fromkeys(_VARIABLE.findall(content)))
 
 
+def is_domestic(kind: str) -> bool:
+    """Whether templates of ``kind`` are Chinese-mainland ones (bound to a signature, variables with a rule)."""
+    return kind in DOMESTIC_KINDS
+
+
 def template_problems(
-    *, name: str, kind: str, content: str, remark: str | None = None, intl_type: int | None = None
+    *,
+    name: str,
+    kind: str,
+    content: str,
+    remark: str | None = None,
+    intl_type: int | None = None,
+    signature: str | None = None,
+    template_rule: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Every offline rule for a template, field names as the MessageTemplate resource spells them."""
     problems = control_character_problems("name", name or "")
@@ -47,6 +69,34 @@ def template_problems(
         problems.append(
             Problem("intl_type", f"must be 0 (notification), 1 (promotional) or 2 (OTP), got {intl_type!r}")
         )
+    problems.extend(mainland_problems(kind=kind, content=content, signature=signature, template_rule=template_rule))
+    return problems
+
+
+def mainland_problems(
+    *, kind: str, content: str, signature: str | None, template_rule: dict[str, str] | None
+) -> list[Problem]:
+    """The signature (RelatedSignName) and variable rule (TemplateRule) rules of the module docstring."""
+    problems: list[Problem] = []
+    domestic = is_domestic(kind)
+    if domestic and not (signature or "").strip():
+        kinds = ", ".join(DOMESTIC_KINDS)
+        problems.append(Problem("signature", f"is required for Chinese-mainland templates ({kinds}): the name of "
+                                "an approved signature to bind the template to (RelatedSignName)"))  # fmt: skip
+    variables = template_variables(content)
+    if template_rule is None:
+        if domestic and variables and kind != "promotional":  # promotional content has no variables at all
+            example = f"{{{variables[0]!r}: 'numberCaptcha'}}"
+            problems.append(Problem("template_rule", "is required when the content has variables: give each of "
+                                    f"{', '.join(variables)} an attribute, e.g. {example}"))  # fmt: skip
+        return problems
+    if set(template_rule) != set(variables):
+        wanted, got = ", ".join(variables) or "none", ", ".join(template_rule) or "none"
+        problems.append(Problem("template_rule", f"must name exactly the variables of the content ({wanted}), "
+                                f"got {got}"))  # fmt: skip
+    blank = [variable for variable, attribute in template_rule.items() if not str(attribute).strip()]
+    if blank:
+        problems.append(Problem("template_rule", f"the attribute of {', '.join(blank)} must not be empty"))
     return problems
 
 

@@ -70,7 +70,7 @@ def export_account(live: LiveAccount) -> Export:
     template_keys = _keys((t.name, t.template_code) for t in templates)
     data["templates"] = {
         key: live.template_details[t.template_code].model_dump(
-            include={"name", "type", "content", "remark", "intl_type"}, exclude_none=True
+            include={"name", "type", "content", "remark", "intl_type", "signature", "template_rule"}, exclude_none=True
         )
         for key, t in zip(template_keys, templates, strict=True)
     }

@@ -9,10 +9,13 @@ the decision (``template_review`` step). Every read decides the account's due te
 shortener in the content is rejected with a reason, anything else is approved. An administrator may
 decide a template directly (:meth:`TemplatesBackend.decide`); the automatic review does not revisit it.
 
-A template may be bound to an approved mainland signature (``related_sign_name``); the signatures backend
-keeps the binding and refuses an unknown or unapproved signature.
+A template is bound to an approved mainland signature (``related_sign_name``), which Chinese-mainland types
+require (``rules.templates``; without one: 404 ``SmsSignatureNotFound``); the signatures backend keeps the
+binding and refuses an unknown or unapproved signature. A mainland template whose content has variables needs a
+``template_rule`` naming exactly them (400 ``InvalidTemplateRule``); it is kept in ``template_rules``.
 """
 
+import json
 import secrets
 import sqlite3
 from dataclasses import dataclass, replace
@@ -40,11 +43,12 @@ CREATE TABLE IF NOT EXISTS templates (
     intl_type INTEGER, content TEXT NOT NULL, remark TEXT, status TEXT NOT NULL, reject_info TEXT,
     order_id TEXT NOT NULL, created_at REAL NOT NULL, decide_at REAL, reviewed_at REAL,
     PRIMARY KEY (account, code));
+CREATE TABLE IF NOT EXISTS template_rules (
+    account TEXT NOT NULL, template_code TEXT NOT NULL, rule TEXT NOT NULL, PRIMARY KEY (account, template_code));
 """
 INTERNATIONAL = 3
 CODE_PREFIX = "SMS_"
 KIND = "template"  # how notifications and the review desk name a template
-# The mainland signatures family, when this emulator has it (it owns whether a RelatedSignName exists).
 # Rule field (snake_case) -> the request parameter it comes from.
 _PARAMETER_OF_FIELD: dict[str, str] = {
     "name": "TemplateName", "type": "TemplateType", "content": "TemplateContent", "remark": "Remark",
@@ -102,6 +106,7 @@ class Template:
     decide_at: float | None
     reviewed_at: float | None
     related_sign_name: str | None = None  # the mainland signature it is bound to (read by ``get``/``find``)
+    template_rule: dict[str, str] | None = None  # its variables' attributes (read by ``get``/``find``)
 
     @property
     def label(self) -> str:
@@ -143,7 +148,7 @@ class TemplatesBackend(Backend):
             (self.ctx.account, code, fields.name, fields.type, fields.intl_type, fields.content, fields.remark,
              TemplateState.REVIEWING, _order_id(), self.ctx.now, self._decision_due()),
         )  # fmt: skip
-        SignaturesBackend(self.ctx).bind_template(code, fields.related_sign_name)
+        self._bind(code, fields)
         return written(self._stored(code))
 
     def get(self, code: str) -> Template | None:
@@ -175,7 +180,7 @@ class TemplatesBackend(Backend):
             (fields.name, fields.type, fields.intl_type, fields.content, fields.remark, TemplateState.REVIEWING,
              _order_id(), self._decision_due(), self.ctx.account, code),
         )  # fmt: skip
-        SignaturesBackend(self.ctx).bind_template(code, fields.related_sign_name)
+        self._bind(code, fields)
         return written(self._stored(code))
 
     def delete(self, code: str) -> None:
@@ -187,6 +192,7 @@ class TemplatesBackend(Backend):
             )
         self.ctx.db.execute("DELETE FROM templates WHERE account = ? AND code = ?", (self.ctx.account, code))
         SignaturesBackend(self.ctx).bind_template(code, None)
+        self._forget_rule(code)
 
     def page(self, index: int, size: int) -> tuple[int, list[Template]]:
         """The number of templates and one page of them (``index`` from 1), oldest first."""
@@ -230,17 +236,36 @@ class TemplatesBackend(Backend):
 
     def _check(self, fields: TemplateFields) -> None:
         """Refuse a submission that breaks a template rule, with the codes and statuses Alibaba publishes."""
-        problems = template_problems(name=fields.name, kind=TEMPLATE_KINDS_BY_CODE[fields.type], content=fields.content,
-                                     remark=fields.remark, intl_type=fields.intl_type)  # fmt: skip
+        problems = template_problems(
+            name=fields.name, kind=TEMPLATE_KINDS_BY_CODE[fields.type], content=fields.content, remark=fields.remark,
+            intl_type=fields.intl_type, signature=fields.related_sign_name, template_rule=fields.template_rule,
+        )  # fmt: skip
         for problem in problems:
             if problem.field == "name" and not fields.name.strip():
                 raise ApiError("MissingTemplateName", "The template name is empty.", 404)
             if problem.field == "content":
                 raise ApiError("InvalidTemplateContent.Format", f"The template content is invalid: {problem.message}")
+            if problem.field == "signature":
+                raise not_found("SmsSignatureNotFound", f"RelatedSignName {problem.message}.")
+            if problem.field == "template_rule":
+                raise ApiError("InvalidTemplateRule", f"TemplateRule {problem.message}.")
             raise invalid(_PARAMETER_OF_FIELD.get(problem.field, problem.field), problem.message)
-        if fields.template_rule is not None and set(fields.template_rule) != set(template_variables(fields.content)):
-            raise ApiError("InvalidTemplateRule", "TemplateRule must name exactly the variables of the content "
-                           f"({', '.join(template_variables(fields.content)) or 'none'}).")  # fmt: skip
+
+    def _bind(self, code: str, fields: TemplateFields) -> None:
+        """Bind a submitted template to its signature and keep its variable rule (replacing earlier ones)."""
+        SignaturesBackend(self.ctx).bind_template(code, fields.related_sign_name)
+        self._forget_rule(code)
+        if fields.template_rule:
+            rule = json.dumps(fields.template_rule, ensure_ascii=False)
+            self.ctx.db.execute(
+                "INSERT INTO template_rules (account, template_code, rule) VALUES (?, ?, ?)",
+                (self.ctx.account, code, rule),
+            )
+
+    def _forget_rule(self, code: str) -> None:
+        self.ctx.db.execute(  # a template's variable rule goes with it
+            "DELETE FROM template_rules WHERE account = ? AND template_code = ?", (self.ctx.account, code)
+        )
 
     def _settle(self) -> None:
         """Decide every template of the account whose review is due, at its due time."""
@@ -268,7 +293,11 @@ class TemplatesBackend(Backend):
         ).fetchone()
         if row is None:
             return None
-        return replace(_template(row), related_sign_name=SignaturesBackend(self.ctx).template_signature(code))
+        rule = self.ctx.db.execute(
+            "SELECT rule FROM template_rules WHERE account = ? AND template_code = ?", (self.ctx.account, code)
+        ).fetchone()
+        return replace(_template(row), related_sign_name=SignaturesBackend(self.ctx).template_signature(code),
+                       template_rule=None if rule is None else json.loads(rule["rule"]))  # fmt: skip
 
     def _new_code(self) -> str:
         while True:

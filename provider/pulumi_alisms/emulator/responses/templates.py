@@ -4,10 +4,13 @@ DeleteSmsTemplate, QuerySmsTemplateList.
 ``TemplateType`` 0 OTP, 1 notification, 2 promotional, 3 international. ``IntlType`` (0 notification,
 1 promotional, 2 OTP) is optional, as the metadata says; an international template without it sends as a
 notification, and no other type accepts it. ``TemplateRule`` (a JSON object: variable -> attribute, such as
-``{"code": "numberCaptcha"}``) must name exactly the content's variables when given. ``RelatedSignName`` binds
-the template to a mainland signature, which must exist (404 ``SmsSignatureNotFound``) and be approved (400
-``AssocSignUnapproved``); GetSmsTemplate reports it. ``ApplySceneContent``, ``TrafficDriving`` and ``MoreData``
-(a JSON list) are accepted and not stored.
+``{"code": "numberCaptcha"}``) must name exactly the content's variables when given, and is required for a
+mainland type (0, 1, 2) whose content has variables (400 ``InvalidTemplateRule``); GetSmsTemplate reports it as
+``VariableAttribute`` (the same JSON, as text). ``RelatedSignName`` binds the template to a mainland signature:
+required for types 0, 1 and 2 (the SDK: "required if TemplateType is set to 0, 1, or 2"; without one 404
+``SmsSignatureNotFound``, as for a name the account does not have), it must exist (404 ``SmsSignatureNotFound``)
+and be approved (400 ``AssocSignUnapproved``); GetSmsTemplate reports it. ``ApplySceneContent``,
+``TrafficDriving`` and ``MoreData`` (a JSON list) are accepted and not stored.
 
 Stored review state -> wire: ``AUDITING`` is ``TemplateStatus`` "0" / ``AuditStatus`` AUDIT_STATE_INIT,
 ``AUDIT_STATE_PASS`` is "1", ``AUDIT_STATE_NOT_PASS`` is "2", ``AUDIT_SATE_CANCEL`` (sic) is "10".
@@ -81,6 +84,9 @@ def get_sms_template(ctx: Context) -> dict[str, Any]:
         "CreateDate": clock.console_date(template.created_at),
         "OrderId": template.order_id,
         "RelatedSignName": template.related_sign_name,
+        "VariableAttribute": None
+        if template.template_rule is None
+        else json.dumps(template.template_rule, ensure_ascii=False, separators=(",", ":")),
     }
     return {key: value for key, value in answer.items() if value is not None}
 
