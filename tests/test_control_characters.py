@@ -21,8 +21,9 @@ UNSAFE = ["\x00", "\x1b", "\x7f", "\x85", "\u202e", "\u2066", "\u200f", "\u061c"
 VALID: list[tuple[Any, dict[str, Any], list[str]]] = [
     (alert_contact, {"name": "On-call SRE", "phone": "+8613800000000", "email": "sre@example.com",
                      "verification_code": "123456"}, ["name", "phone", "email", "verification_code"]),
-    (message_template, {"name": "Login code", "type": "otp", "content": "Your code is ${code}.", "remark": "login"},
-     ["name", "remark"]),
+    (message_template, {"name": "Login code", "type": "international", "intl_type": 2,
+                        "content": "Your code is ${code}.", "remark": "login", "signature": "Acme"},
+     ["name", "remark", "signature"]),
     (sender_id, {"country": "GB", "sender_id": "ACMEPAY", "company_name": "Acme Pay Ltd",
                  "website": "https://acme.example", "use_case": "otp", "sample_templates": ["Code 482913."]},
      ["sender_id", "company_name", "website"]),
@@ -106,7 +107,7 @@ def _rename_template(store: Store, code: str, name: str) -> None:
 def test_plan_shows_a_live_name_with_control_characters_escaped(
     account: AccountClient, store: Store, tmp_path: Path, name: str
 ) -> None:
-    code = account.templates.create("Welcome", "otp", "Your code is ${code}.")
+    code = account.templates.create("Welcome", "international", "Your code is ${code}.")
     _rename_template(store, code, name)
     path = _account_file(tmp_path, "version: 1\n")
     result = run_cli("plan", path, "--state-file", store.path)

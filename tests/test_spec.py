@@ -135,7 +135,7 @@ def test_every_problem_of_a_file_is_reported_at_once_sorted_by_line(tmp_path: Pa
 
 MISSING_AND_BROKEN = {
     "templates": (
-        {"type": "otp", "remark": "x" * 600, "name": "y" * 31},
+        {"type": "otp", "signature": "Acme", "remark": "x" * 600, "name": "y" * 31},
         ["templates.e.content: required field is missing", "templates.e.name: at most 30 characters, got 31",
          "templates.e.remark: at most 500 characters, got 600"],
     ),

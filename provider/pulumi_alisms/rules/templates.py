@@ -56,6 +56,7 @@ def template_problems(
     """Every offline rule for a template, field names as the MessageTemplate resource spells them."""
     problems = control_character_problems("name", name or "")
     problems.extend(control_character_problems("remark", remark or ""))
+    problems.extend(control_character_problems("signature", signature or ""))
     if not name or not name.strip():
         problems.append(Problem("name", "must not be empty"))
     elif len(name) > MAX_NAME_LENGTH:
@@ -74,15 +75,18 @@ def template_problems(
 
 
 def mainland_problems(
-    *, kind: str, content: str, signature: str | None, template_rule: dict[str, str] | None
+    *, kind: str, content: str | None, signature: str | None, template_rule: dict[str, str] | None
 ) -> list[Problem]:
-    """The signature (RelatedSignName) and variable rule (TemplateRule) rules of the module docstring."""
+    """The signature (RelatedSignName) and variable rule (TemplateRule) rules of the module docstring; without
+    ``content`` (unreadable in an account file) the rule is not compared with its variables."""
     problems: list[Problem] = []
     domestic = is_domestic(kind)
     if domestic and not (signature or "").strip():
         kinds = ", ".join(DOMESTIC_KINDS)
         problems.append(Problem("signature", f"is required for Chinese-mainland templates ({kinds}): the name of "
                                 "an approved signature to bind the template to (RelatedSignName)"))  # fmt: skip
+    if content is None:
+        return problems
     variables = template_variables(content)
     if template_rule is None:
         if domestic and variables and kind != "promotional":  # promotional content has no variables at all
