@@ -1,7 +1,8 @@
 """Chinese-mainland sending (SendSms, SendBatchSms) and its delivery records (QuerySendDetails).
 
-A send names an approved template bound to the signature it uses; the signature must be approved and
-registered with a carrier (else ``PORT_NOT_REGISTERED``), and a verification-code signature sends OTP templates
+A send names an approved domestic template and an approved signature, which need not be the one the template is
+bound to (the SDK: "the signature associated here is unrelated to the one you select when sending"); the signature
+must be registered with a carrier (else ``PORT_NOT_REGISTERED``), and a verification-code signature sends OTP templates
 only. Each message then goes through the account's shared sending rules (``emulator/sending.py``: promotional
 quiet hours 20:00-08:00 Beijing time, the domestic halt thresholds, the per-number limits OTP 1/minute,
 5/hour, 10/day and 50/day for notification and promotional messages), so international and mainland messages
@@ -66,17 +67,12 @@ class MainlandSendingBackend(Backend):
                            "mainland numbers need a domestic template.")  # fmt: skip
         kind = template.message_kind
         signatures = SignaturesBackend(self.ctx)
-        bound = template.related_sign_name
         biz_id = f"{10**17 + secrets.randbelow(9 * 10**17)}^0"
         checked: dict[str, Signature] = {}
         for recipient in recipients:
             if recipient.sign_name not in checked:
                 checked[recipient.sign_name] = signatures.sendable(recipient.sign_name)
             signature = checked[recipient.sign_name]
-            if bound != recipient.sign_name:
-                shown = "no signature" if bound is None else f"the signature {bound!r}"
-                raise business("isv.SMS_TEMPLATE_ILLEGAL", f"The template {template_code} is bound to {shown}, not "
-                               f"{recipient.sign_name!r} (RelatedSignName).")  # fmt: skip
             if signature.application.type == SIGN_TYPE_CODES["otp"] and kind != "otp":
                 raise business("isv.SMS_SIGNATURE_SCENE_ILLEGAL", f"The signature {recipient.sign_name!r} is for "
                                f"verification codes; the template {template_code} is a {kind} template.")  # fmt: skip
