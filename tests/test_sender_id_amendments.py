@@ -131,7 +131,7 @@ def test_the_review_rules_decide_an_amendment_on_the_clock(host: ProviderHost, l
     state = refresh(senders, "shortened", id_, state)
 
     assert (state["status"], state.get("approved_version"), state.get("pending_status")) == ("Approved", 1, "Rejected")
-    assert "URL shortener" in state.get("pending_reason")
+    assert "URL shortener" in str(state.get("pending_reason"))
     serving = live.sender_ids.get(id_)
     assert serving is not None and serving.sample_templates == SENDER["sample_templates"]
 
