@@ -333,12 +333,12 @@ def test_plan_follows_the_resources_replace_rules(
     parcel = changes_by_key["parcel"]  # a rejected template is amended in place
     assert (parcel.action, parcel.status, [f.field for f in parcel.fields]) == ("update", "Rejected", ["content"])
 
-    approved_sender = changes_by_key["my"]  # approved: amendable fields replace
-    assert (approved_sender.action, approved_sender.id, approved_sender.status) == ("replace", registration, "Approved")
+    approved_sender = changes_by_key["my"]  # approved: an amendment, reviewed while the approved version serves
+    assert (approved_sender.action, approved_sender.id, approved_sender.status) == ("update", registration, "Approved")
     assert [(f.field, f.old, f.new, f.replaces) for f in approved_sender.fields] == [
-        ("company_name", "Acme", "Acme Pay", True)
+        ("company_name", "Acme", "Acme Pay", False)
     ]
-    assert "deletion_protection is on" in approved_sender.notes[-1]
+    assert "the approved version keeps serving" in approved_sender.notes[-1]
     pending_sender = changes_by_key["id"]  # not approved: amended in place, and the documents go up
     assert (pending_sender.action, pending_sender.id, pending_sender.status) == ("update", pending, "DocumentsRendered")
     assert [f.field for f in pending_sender.fields] == ["company_name"]

@@ -246,10 +246,10 @@ def test_a_rejected_registration_is_fixed_and_resubmitted(client: AccountClient)
     assert (approved.status, approved.status_reason, approved.sample_templates) == ("Approved", None, fixed)
     assert approved.submitted_at >= rejected.submitted_at
 
-    with pytest.raises(AliSmsApiError) as refused:
-        client.sender_ids.update(registration_id, company_name="Acme Holdings")
+    with pytest.raises(AliSmsApiError) as refused:  # an approved registration keeps its sender ID
+        client.sender_ids.update(registration_id, sender_id="ACMENEW")
     assert refused.value.code == "isv.SENDER_ID_STATUS_NOT_SUPPORT_UPDATE"
-    assert current(client.sender_ids, registration_id).company_name == "Acme Ltd"
+    assert current(client.sender_ids, registration_id).sender_id == "ACME"
 
 
 def test_review_happens_only_in_review_hours(client: AccountClient, store: Store) -> None:

@@ -43,8 +43,26 @@ class RegistrationDocument(BaseModel):
     uploaded_at: datetime
 
 
+class PendingAmendment(BaseModel):
+    """The amendment of an Approved registration (``PendingVersion``): its fields and review."""
+
+    model_config = ConfigDict(frozen=True)
+
+    company_name: str
+    website: str | None = None
+    use_case: UseCase
+    business_info: dict[str, str] = Field(default_factory=dict)
+    sample_templates: list[str] = Field(default_factory=list)
+    submitted_at: datetime
+    reviewed_at: datetime | None = None
+
+
 class Registration(BaseModel):
     """A SenderID registration for one country and its review status.
+
+    Its fields are the approved version's (before approval: the submitted one's). ``pending`` is the latest
+    amendment of an Approved registration (``pending_status`` ``UnderReview`` or ``Rejected``), reviewed while
+    the approved version keeps serving.
 
     ``recorded``: a console registration as the operator recorded it (``api.console_registrations``), which
     knows the country, sender ID, id, status and dates only: its company, website, use case, samples and
@@ -68,16 +86,29 @@ class Registration(BaseModel):
     reviewed_at: datetime | None = None
     documents_due_at: datetime | None = None
     updated_at: datetime
+    approved_version: int | None = None
+    pending_version: int | None = None
+    pending_status: RegistrationStatus | None = None
+    pending_reason: str | None = None
+    pending: PendingAmendment | None = None
     recorded: bool = False
+
+    def latest_fields(self) -> dict[str, Any]:
+        """The registration's fields as last asked for: the amendment's when there is one, else its own."""
+        source: BaseModel = self.pending if self.pending is not None else self
+        names = ("company_name", "website", "use_case", "sample_templates")
+        return {"country": self.country, "sender_id": self.sender_id, **{name: getattr(source, name) for name in names}}
 
 
 class RegistrationAck(BaseModel):
-    """The answer of a write: the registration and the status it is in now."""
+    """The answer of a write: the registration and the status it is in now (and the amendment an update of an
+    Approved registration submitted, if any)."""
 
     model_config = ConfigDict(frozen=True)
 
     registration_id: str
     status: RegistrationStatus
+    pending_version: int | None = None
     replayed: bool = False
     """Submit only: the ClientToken had been used already, so this call created nothing (another run, or an
     earlier attempt whose answer was lost, created the registration)."""
@@ -213,10 +244,12 @@ class SenderIdsApi:
         business_info: dict[str, str] | None = None,
         sample_templates: Sequence[str] | None = None,
     ) -> RegistrationAck:
-        """Amend a registration that is not approved and resubmit it (UpdateSenderIdRegistration).
+        """Amend a registration and resubmit it (UpdateSenderIdRegistration).
 
         ``None`` leaves a field as it is; ``website=""`` clears the website. With no field given this
-        simply resubmits, which is how an Expired or Rejected registration is retried.
+        simply resubmits, which is how an Expired or Rejected registration is retried. An Approved registration
+        stays Approved and serving: the amendment is a new version, reviewed (``pending_version``), and
+        ``sender_id`` must be its own.
         """
         params: dict[str, ParamValue] = {
             "RegistrationId": registration_id,
@@ -262,7 +295,8 @@ def _encode_document(document: DocumentUpload) -> dict[str, str]:
 
 
 def _ack(data: dict[str, Any]) -> RegistrationAck:
-    return RegistrationAck(registration_id=data["RegistrationId"], status=data["Status"])
+    return RegistrationAck(registration_id=data["RegistrationId"], status=data["Status"],
+                           pending_version=data.get("PendingVersion"))  # fmt: skip
 
 
 def _registration(data: dict[str, Any]) -> Registration:
@@ -291,4 +325,21 @@ def _registration(data: dict[str, Any]) -> Registration:
         reviewed_at=data.get("ReviewedAt"),
         documents_due_at=data.get("DocumentsDueAt"),
         updated_at=data["UpdatedAt"],
+        approved_version=data.get("ApprovedVersion"),
+        pending_version=data.get("PendingVersion"),
+        pending_status=data.get("PendingStatus"),
+        pending_reason=data.get("PendingReason"),
+        pending=_amendment(data["PendingAmendment"]) if data.get("PendingAmendment") else None,
+    )
+
+
+def _amendment(data: dict[str, Any]) -> PendingAmendment:
+    return PendingAmendment(
+        company_name=data["CompanyName"],
+        website=data.get("Website"),
+        use_case=data["UseCase"],
+        business_info=data.get("BusinessInfo") or {},
+        sample_templates=data.get("SampleTemplates") or [],
+        submitted_at=data["SubmittedAt"],
+        reviewed_at=data.get("ReviewedAt"),
     )

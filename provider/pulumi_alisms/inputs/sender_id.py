@@ -1,8 +1,10 @@
 """``SenderId`` inputs, their offline rules and their diff rules.
 
-Diff rules: ``country`` always replaces. ``sender_id``, ``company_name``, ``website``, ``use_case`` and
-``sample_templates`` amend the registration in place (a resubmission) while it is not approved, and
-replace it once it is approved (an approved registration cannot be amended). ``documents``, ``wait_for``,
+Diff rules: ``country`` always replaces. ``company_name``, ``website``, ``use_case`` and ``sample_templates``
+amend the registration in place in every status: a resubmission while it is not approved, and once it is
+approved an amendment (a new version, reviewed while the approved one keeps serving). ``sender_id`` amends
+a registration that is not approved and replaces an approved one (a new sender ID is a new registration,
+and the approved one keeps serving until it is deleted). ``documents``, ``wait_for``,
 ``wait_timeout`` and ``deletion_protection`` update in place. An Expired registration, or one asking for
 documents when documents are declared, has work pending even when nothing changed. A console mode registration
 (its state has a ``console_request``) is named by its sender ID, which therefore replaces it, and uploads nothing.
@@ -122,10 +124,9 @@ def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     status = olds.get("status")
     approved = status == RegistrationStatus.APPROVED
     console = olds.get("console_request") is not None
-    identity = ("country", "sender_id") if console else ("country",)
-    replaces = tuple(name for name in changed if name in identity or (approved and name in AMENDABLE_FIELDS))
+    identity = ("country", "sender_id") if console or approved else ("country",)
+    replaces = tuple(name for name in changed if name in identity)
     pending_work = status == RegistrationStatus.EXPIRED or (
         status == RegistrationStatus.DOCUMENTS_RENDERED and bool(news.get("documents")) and not console
     )
-    same_identity = "country" not in changed and "sender_id" not in changed
-    return Diff(changed, replaces, pending_work, delete_before_replace=bool(replaces) and same_identity)
+    return Diff(changed, replaces, pending_work)

@@ -9,8 +9,11 @@ In console mode (``alisms:senderIdRegistration``, docs/console-mode.md) no Sende
 ``AwaitingConsoleRegistration`` and the id ``console:<COUNTRY>:<SENDER_ID>``; ``refresh`` reads the status the
 operator recorded in the records file.
 
-The diff rules are in ``pulumi_alisms.inputs.sender_id``, shared with ``alisms plan``: ``country`` replaces;
-the registration's other fields amend it while it is not approved and replace it once it is.
+The diff rules are in ``pulumi_alisms.inputs.sender_id``, shared with ``alisms plan``: ``country`` (and, once
+approved, ``sender_id``) replaces; the other fields amend the registration in place. An approved registration's
+amendment is a new version: ``status`` stays ``Approved`` and the sender ID keeps sending with the approved
+version's fields while the amendment is reviewed (``pending_version``, ``pending_status``, ``pending_reason``);
+its approval makes it ``approved_version``.
 """
 
 import hashlib
@@ -58,7 +61,8 @@ from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, Registrat
 
 OUTPUT_FIELDS = ("registration_id", "status", "status_reason", "approved", "submitted_at", "reviewed_at",
                  "documents_due_at", "uploaded_documents", "next_action", "next_action_due_at",
-                 "console_request")  # fmt: skip
+                 "console_request", "approved_version", "pending_version", "pending_status",
+                 "pending_reason")  # fmt: skip
 _REMOTE_FIELDS = ("country", "sender_id", "company_name", "website", "use_case", "sample_templates")
 UPLOAD_REFUSED_IN_STATUS = "isv.SENDER_ID_STATUS_NOT_SUPPORT_UPLOAD"
 
@@ -77,6 +81,10 @@ def _has_documents(registration: Registration, uploads: list[DocumentUpload]) ->
 
 
 def _next_step(registration: Registration, inputs: dict[str, Any]) -> NextStep:
+    """The registration's next step; an approved one's amendment's while it has one (waiting for its review, or
+    rejected: fix and resubmit)."""
+    if registration.pending_status is not None:
+        return next_step(registration.pending_status)
     return next_step(registration.status, documents_declared=bool(inputs.get("documents")),
                      documents_due_at=registration.documents_due_at, country=registration.country)  # fmt: skip
 
@@ -90,7 +98,8 @@ def _outputs(
         return {"registration_id": id_, "status": RegistrationStatus.AWAITING_CONSOLE_REGISTRATION,
                 "status_reason": None, "approved": False, "submitted_at": None, "reviewed_at": None,
                 "documents_due_at": None, "uploaded_documents": [], "next_action": awaiting.action,
-                "next_action_due_at": None, "console_request": request}  # fmt: skip
+                "next_action_due_at": None, "console_request": request, "approved_version": None,
+                "pending_version": None, "pending_status": None, "pending_reason": None}  # fmt: skip
 
     def stamp(value: Any) -> str | None:
         return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
@@ -108,15 +117,40 @@ def _outputs(
         "next_action": step.action,
         "next_action_due_at": stamp(step.due_at),
         "console_request": request,
+        "approved_version": registration.approved_version,
+        "pending_version": registration.pending_version,
+        "pending_status": registration.pending_status,
+        "pending_reason": registration.pending_reason,
     }
 
 
 def _remote_inputs(registration: Registration) -> dict[str, Any]:
-    return {name: getattr(registration, name) for name in _REMOTE_FIELDS}
+    """The live inputs: the latest version's (an amendment under review or rejected is what was last asked for)."""
+    return registration.latest_fields()
+
+
+def _status(registration: Registration) -> str:
+    """The status for people: with its reason, and an approved registration's amendment."""
+    text = (
+        f"{registration.status} ({registration.status_reason})" if registration.status_reason else registration.status
+    )
+    if registration.pending_status is not None:
+        reason = f": {registration.pending_reason}" if registration.pending_reason else ""
+        text += f", amendment version {registration.pending_version} {registration.pending_status}{reason}"
+    return text
+
+
+class SenderIdState(SenderIdInputs):
+    """The field types a ``SenderId``'s state keeps: its inputs and its whole-number outputs."""
+
+    approved_version: int | None = None
+    pending_version: int | None = None
 
 
 class SenderIdProvider(AccountProvider):
     """Submits, tracks, amends and withdraws SenderID registrations."""
+
+    inputs_model = SenderIdState  # what resources._base.outputs_model types the outputs by
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         existing = bool(without_provider(olds))  # an update, or the engine's check during an import
@@ -171,6 +205,8 @@ class SenderIdProvider(AccountProvider):
         amended = changed_fields(_remote_inputs(registration), inputs, AMENDABLE_FIELDS)
         if amended or registration.status == RegistrationStatus.EXPIRED:
             reason = f"amending {', '.join(amended)}" if amended else "resubmitting after Expired"
+            if registration.status == RegistrationStatus.APPROVED:
+                reason += " (a new version for review: the approved one keeps serving meanwhile)"
             progress(f"SenderId {inputs['country']}/{inputs['sender_id']} ({id_}): {reason}")
             self.account.sender_ids.update(
                 id_, sender_id=inputs["sender_id"], company_name=inputs["company_name"],
@@ -206,6 +242,9 @@ class SenderIdProvider(AccountProvider):
         request = console_request(inputs)
         label = f"SenderId {inputs['country']}/{inputs['sender_id']} ({id_})"
         if resubmit or registration is None or registration.status in CLOSED_REGISTRATION_STATUSES:
+            if resubmit and registration is not None and registration.status == RegistrationStatus.APPROVED:
+                progress(f"{label}: an amendment of the approved registration: submit the changes below in the "
+                         "console; the approved sender ID keeps serving while they are reviewed")  # fmt: skip
             for line in console_request_lines(label, request, source.records):
                 progress(line)
         if inputs.get("wait_for") == "approved":
@@ -223,11 +262,9 @@ class SenderIdProvider(AccountProvider):
             label,
             registration,
             lambda: self._upload_if_asked(self._fetch(registration.registration_id), inputs),
-            done=lambda current: current.status == RegistrationStatus.APPROVED,
+            done=lambda current: current.status == RegistrationStatus.APPROVED and current.pending_status is None,
             next_step=lambda current: _next_step(current, inputs),
-            status=lambda current: (
-                f"{current.status} ({current.status_reason})" if current.status_reason else str(current.status)
-            ),
+            status=_status,
             goal="Approved",
             timeout=int(inputs.get("wait_timeout") or DEFAULT_WAIT_TIMEOUT),
         )
@@ -314,7 +351,8 @@ class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
     status: pulumi.Output[str]
     """``Submitted``, ``DocumentsToBeRendered``, ``DocumentsRendered``, ``UnderReview``, ``Approved``,
     ``Rejected`` or ``Expired``, as of the last create, update or refresh; in console mode
-    ``AwaitingConsoleRegistration`` until the records file holds the console's status."""
+    ``AwaitingConsoleRegistration`` until the records file holds the console's status. An approved
+    registration stays ``Approved`` while an amendment is reviewed (``pending_status``)."""
     status_reason: pulumi.Output[str | None]
     """Why the registration was rejected or expired; unset otherwise."""
     approved: pulumi.Output[bool]
@@ -335,6 +373,16 @@ class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
     console_request: pulumi.Output[dict[str, Any] | None]
     """Console mode only: what to enter in Alibaba's console (destination country, basic information, sender
     ID, sample templates, documents to upload with their paths); unset in API mode."""
+    approved_version: pulumi.Output[int | None]
+    """The version that is approved and serving (1, then one more per approved amendment); unset unless
+    ``status`` is ``Approved`` (and in console mode)."""
+    pending_version: pulumi.Output[int | None]
+    """The version of the approved registration's latest amendment, under review or rejected; unset when none."""
+    pending_status: pulumi.Output[str | None]
+    """The amendment's review: ``UnderReview`` or ``Rejected``; unset when none (an approved amendment becomes
+    ``approved_version``)."""
+    pending_reason: pulumi.Output[str | None]
+    """Why the amendment was rejected (the approved version keeps serving); unset otherwise."""
 
     @overload
     def __init__(self, resource_name: str, args: SenderIdArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...

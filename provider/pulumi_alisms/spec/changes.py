@@ -177,7 +177,7 @@ def _sender_change(
                          f"in {live.console_records or 'a records file (alisms:consoleRecords)'}")  # fmt: skip
         identity = {name: news[name] for name in ("country", *SENDER_AMENDABLE_FIELDS)}
         return _created(kind, key, sender_label(entry), identity, created)
-    source = news if found.recorded else found.model_dump()  # a console record holds no details: as declared
+    source = news if found.recorded else found.latest_fields()  # a console record holds no details: as declared
     olds = {
         "country": found.country,
         **{name: source[name] for name in SENDER_AMENDABLE_FIELDS},
@@ -192,12 +192,19 @@ def _sender_change(
         notes.append(f"upload {len(news['documents'])} document(s)")
     change = _diffed(kind, olds, news, key=key, id_=found.registration_id, label=sender_label(found),
                      status=found.status, notes=notes)  # fmt: skip
-    if change is not None and change.action == "replace" and found.status == RegistrationStatus.APPROVED:
-        notes.append("an approved registration cannot be amended: a new one is submitted")
+    if change is None or found.status != RegistrationStatus.APPROVED:
+        return change
+    if found.pending_status is not None:
+        reason = f": {found.pending_reason}" if found.pending_reason else ""
+        notes.append(f"amendment version {found.pending_version} {found.pending_status}{reason}")
+    if change.action == "replace":
+        notes.append("a new sender ID is a new registration: it is submitted, then the approved one is deleted")
         if news["deletion_protection"]:
             notes.append("deletion_protection is on: set it to false to let the approved registration go")
-        change = replace(change, notes=tuple(notes))
-    return change
+    elif any(field.field in SENDER_AMENDABLE_FIELDS for field in change.fields):
+        notes.append("approved: an amendment is submitted for review; the approved version keeps serving until "
+                     "the amendment is approved")  # fmt: skip
+    return replace(change, notes=tuple(notes))
 
 
 def _deleted_registration(kind: Kind, registration: Registration) -> Change | None:

@@ -5,6 +5,12 @@ that need documents; 30 days to upload, else Expired) -> UnderReview -> Approved
 transitions are applied lazily at the start of every operation, each one timed from the previous
 step's due time. An administrator may decide a registration directly (:meth:`SenderIdsBackend.decide`);
 the automatic review does not revisit it.
+
+Versions: an Approved registration is amended by a new version (``registration_versions``): the approved
+version's fields keep serving while the amendment is UnderReview (the review step only: the approved version's
+documents stand), its approval replaces them, its rejection keeps them and records the reason. The registration
+stays Approved throughout. A registration without a ``registration_versions`` row (never amended, or kept by an
+older emulator) is version 1.
 """
 
 import hashlib
@@ -14,7 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_alisms.emulator.backends._base import Backend, from_row, written
+from pulumi_alisms.emulator.backends._base import Backend, written
 from pulumi_alisms.emulator.backends.contacts import ContactsBackend
 from pulumi_alisms.emulator.clock import iso, step_done_at
 from pulumi_alisms.emulator.errors import not_found, refused
@@ -31,7 +37,19 @@ CREATE TABLE IF NOT EXISTS registrations (
     documents_due_at REAL, reviewed_at REAL, PRIMARY KEY (account, id));
 CREATE UNIQUE INDEX IF NOT EXISTS registrations_token ON registrations (account, client_token);
 CREATE INDEX IF NOT EXISTS registrations_country ON registrations (account, country, status);
+CREATE TABLE IF NOT EXISTS registration_versions (
+    account TEXT NOT NULL, id TEXT NOT NULL, approved_version INTEGER NOT NULL, pending_version INTEGER,
+    pending_fields TEXT, pending_status TEXT, pending_reason TEXT, pending_submitted_at REAL,
+    pending_next_step_at REAL, pending_reviewed_at REAL, PRIMARY KEY (account, id));
 """
+# The registration with its version columns: what every read of a registration selects.
+_SELECT = (
+    "SELECT r.*, v.approved_version, v.pending_version, v.pending_fields, v.pending_status, v.pending_reason, "
+    "v.pending_submitted_at, v.pending_next_step_at, v.pending_reviewed_at FROM registrations r "
+    "LEFT JOIN registration_versions v ON v.account = r.account AND v.id = r.id"
+)
+# The fields a version of an approved registration carries (its country, sender ID and documents stay).
+VERSION_FIELDS = ("company_name", "website", "use_case", "business_info", "samples")
 ID_PREFIX = "sr-"
 KIND = "SenderID registration"  # how notifications and the review desk name a registration
 _DAY_SECONDS = 86_400.0
@@ -95,11 +113,31 @@ class Registration:
     next_step_at: float | None
     documents_due_at: float | None
     reviewed_at: float | None
+    approved_version: int | None = None  # the version serving; None unless Approved
+    pending: "PendingVersion | None" = None  # the latest amendment, under review or rejected
 
     @property
     def label(self) -> str:
         """What the registration is, for people: ``MYBRAND for GB``."""
         return f"{self.sender_id} for {self.country}"
+
+    def fields(self) -> dict[str, Any]:
+        """The approved (or, before approval, submitted) version's fields, as :class:`Amendment` takes them."""
+        return {"company_name": self.company_name, "website": self.website, "use_case": self.use_case,
+                "business_info": self.business_info, "samples": self.samples}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PendingVersion:
+    """An amendment of an Approved registration: its version, fields and review."""
+
+    version: int
+    fields: dict[str, Any]  # VERSION_FIELDS: company_name, website, use_case, business_info, samples
+    status: RegistrationStatus  # UnderReview or Rejected
+    reason: str | None
+    submitted_at: float
+    next_step_at: float | None
+    reviewed_at: float | None
 
 
 class SenderIdsBackend(Backend):
@@ -113,7 +151,7 @@ class SenderIdsBackend(Backend):
         columns = {"country": country, "website": None, "business_info": "{}", **fields.columns()}
         if client_token is not None:
             row = self.ctx.db.execute(
-                "SELECT * FROM registrations WHERE account = ? AND client_token = ?", (self.ctx.account, client_token)
+                f"{_SELECT} WHERE r.account = ? AND r.client_token = ?", (self.ctx.account, client_token)
             ).fetchone()
             if row is not None:
                 if any(row[column] != value for column, value in columns.items()):
@@ -151,14 +189,14 @@ class SenderIdsBackend(Backend):
     ) -> tuple[int, list[Registration]]:
         """How many registrations match, and one page of them (``page_no`` from 1) in submission order."""
         self._settle()
-        where, args = "account = ?", [self.ctx.account]
+        where, args = "r.account = ?", [self.ctx.account]
         if country:
-            where, args = f"{where} AND country = ?", [*args, country]
+            where, args = f"{where} AND r.country = ?", [*args, country]
         if status:
-            where, args = f"{where} AND status = ?", [*args, status]
-        total = self.ctx.db.execute(f"SELECT COUNT(*) FROM registrations WHERE {where}", args).fetchone()[0]
+            where, args = f"{where} AND r.status = ?", [*args, status]
+        total = self.ctx.db.execute(f"SELECT COUNT(*) FROM registrations r WHERE {where}", args).fetchone()[0]
         rows = self.ctx.db.execute(
-            f"SELECT * FROM registrations WHERE {where} ORDER BY submitted_at, id LIMIT ? OFFSET ?",
+            f"{_SELECT} WHERE {where} ORDER BY r.submitted_at, r.id LIMIT ? OFFSET ?",
             (*args, page_size, (page_no - 1) * page_size),
         ).fetchall()
         return int(total), [_registration(row) for row in rows]
@@ -183,13 +221,11 @@ class SenderIdsBackend(Backend):
         return written(self._stored(registration.id))
 
     def update(self, registration_id: str, fields: Amendment) -> Registration:
-        """Amend a registration that is not approved and resubmit it (also how Rejected and Expired ones retry)."""
+        """Amend a registration and resubmit it (also how Rejected and Expired ones retry); an Approved one gets a
+        new version for review instead (:meth:`_amend_approved`)."""
         registration = self.get(registration_id)
         if registration.status == RegistrationStatus.APPROVED:
-            raise refused(
-                "isv.SENDER_ID_STATUS_NOT_SUPPORT_UPDATE",
-                f"Registration {registration.id} is Approved and cannot be amended: submit a new registration instead.",
-            )
+            return self._amend_approved(registration, fields)
         changes = fields.columns()
         self._refuse_duplicate(registration.country, changes.get("sender_id", registration.sender_id),
                                exclude=registration.id)  # fmt: skip
@@ -197,21 +233,28 @@ class SenderIdsBackend(Backend):
                        reviewed_at=None, submitted_at=self.ctx.now, updated_at=self.ctx.now,
                        next_step_at=self.ctx.now)  # fmt: skip
         self._update(registration.id, changes)
+        self._clear_pending(registration.id)
         return written(self._stored(registration.id))
 
     def delete(self, registration_id: str) -> None:
-        """Withdraw and delete a registration in any status."""
+        """Withdraw and delete a registration in any status, with its versions."""
         self.get(registration_id)
-        self.ctx.db.execute(
-            "DELETE FROM registrations WHERE account = ? AND id = ?", (self.ctx.account, registration_id)
-        )
+        for table in ("registrations", "registration_versions"):
+            self.ctx.db.execute(f"DELETE FROM {table} WHERE account = ? AND id = ?",
+                                (self.ctx.account, registration_id))  # fmt: skip
 
     def decide(self, registration_id: str, reason: str | None) -> Registration | None:
-        """An administrator's final decision, now: Approved (no ``reason``) or Rejected; ``None`` if unknown."""
+        """An administrator's final decision, now: Approved (no ``reason``) or Rejected; ``None`` if unknown.
+
+        The decision is the amendment's when one is under review: the registration stays Approved."""
         registration = self._stored(registration_id)
         if registration is None:
             return None
+        if registration.pending is not None and registration.pending.status == RegistrationStatus.UNDER_REVIEW:
+            self._decide_amendment(registration, registration.pending, reason, self.ctx.now)
+            return written(self._stored(registration_id))
         status = RegistrationStatus.APPROVED if reason is None else RegistrationStatus.REJECTED
+        self._clear_pending(registration_id)
         self._update(registration_id, {"status": status, "status_reason": reason, "reviewed_at": self.ctx.now,
                                        "next_step_at": None, "documents_due_at": None,
                                        "updated_at": self.ctx.now})  # fmt: skip
@@ -227,19 +270,91 @@ class SenderIdsBackend(Backend):
         ).fetchone()
         return row is not None
 
+    def _amend_approved(self, registration: Registration, fields: Amendment) -> Registration:
+        """A new version of an Approved registration, reviewed while the approved one keeps serving; an amendment
+        equal to the approved version withdraws the pending one instead. The sender ID cannot change."""
+        if fields.sender_id not in (None, registration.sender_id):
+            raise refused(
+                "isv.SENDER_ID_STATUS_NOT_SUPPORT_UPDATE",
+                f"Registration {registration.id} is Approved: its SenderId cannot be amended; submit a new "
+                "registration for the new SenderID instead.",
+            )
+        current = registration.fields()
+        amended = {name: current[name] if getattr(fields, name) is None else getattr(fields, name)
+                   for name in VERSION_FIELDS}  # fmt: skip
+        amended["website"] = amended["website"] or None  # "" clears it
+        approved_version = registration.approved_version or 1
+        if amended == registration.fields():
+            pending: dict[str, Any] = dict.fromkeys(_PENDING_COLUMNS)
+        else:
+            latest = max(approved_version, registration.pending.version if registration.pending else 0)
+            due = step_done_at(self.ctx.now, "sender_id_review", self.ctx.speed)
+            pending = {"pending_version": latest + 1, "pending_fields": json.dumps(amended, ensure_ascii=False),
+                       "pending_status": RegistrationStatus.UNDER_REVIEW, "pending_reason": None,
+                       "pending_submitted_at": self.ctx.now, "pending_reviewed_at": None,
+                       "pending_next_step_at": due}  # fmt: skip
+        self._set_versions(registration.id, approved_version, pending)
+        self._update(registration.id, {"updated_at": self.ctx.now})
+        return written(self._stored(registration.id))
+
+    def _decide_amendment(self, registration: Registration, pending: PendingVersion, reason: str | None,
+                          at: float) -> None:  # fmt: skip
+        """Approve (no ``reason``: its fields become the approved version's) or reject an amendment, at ``at``."""
+        label = f"{registration.label}, version {pending.version}"
+        if reason is None:
+            approved = Amendment(**{**pending.fields, "website": pending.fields["website"] or ""})
+            self._update(registration.id, {**approved.columns(), "reviewed_at": at, "updated_at": at})
+            self._set_versions(registration.id, pending.version, dict.fromkeys(_PENDING_COLUMNS))
+        else:
+            self.ctx.db.execute(
+                "UPDATE registration_versions SET pending_status = ?, pending_reason = ?, pending_next_step_at = NULL, "
+                "pending_reviewed_at = ? WHERE account = ? AND id = ?",
+                (RegistrationStatus.REJECTED, reason, at, self.ctx.account, registration.id),
+            )
+            self._update(registration.id, {"updated_at": at})
+        ContactsBackend(self.ctx).notify_review_result(KIND, registration.id, label, reason)
+
+    def _set_versions(self, registration_id: str, approved_version: int, pending: dict[str, Any]) -> None:
+        """Record a registration's approved version and its pending one (``_PENDING_COLUMNS``, ``None`` for none)."""
+        columns = {"approved_version": approved_version, **pending}
+        self.ctx.db.execute(
+            f"INSERT OR REPLACE INTO registration_versions (account, id, {', '.join(columns)}) "
+            f"VALUES (?, ?, {', '.join('?' * len(columns))})",
+            (self.ctx.account, registration_id, *columns.values()),
+        )
+
+    def _clear_pending(self, registration_id: str) -> None:
+        """Forget a registration's amendment (a decision or resubmission of the registration itself supersedes it)."""
+        self.ctx.db.execute(
+            f"UPDATE registration_versions SET {', '.join(f'{column} = NULL' for column in _PENDING_COLUMNS)} "
+            "WHERE account = ? AND id = ?",
+            (self.ctx.account, registration_id),
+        )
+
     def _settle(self) -> None:
-        """Apply every transition of the account's registrations that is due by now, until none is."""
+        """Apply every transition of the account's registrations and amendments that is due by now, until none is."""
         while True:
             due = self.ctx.db.execute(
-                "SELECT * FROM registrations WHERE account = ? AND next_step_at IS NOT NULL AND next_step_at <= ? "
-                "ORDER BY next_step_at, id",
+                f"{_SELECT} WHERE r.account = ? AND r.next_step_at IS NOT NULL AND r.next_step_at <= ? "
+                "ORDER BY r.next_step_at, r.id",
                 (self.ctx.account, self.ctx.now),
             ).fetchall()
-            if not due:
+            amendments = self.ctx.db.execute(
+                f"{_SELECT} WHERE r.account = ? AND r.status = ? AND v.pending_next_step_at IS NOT NULL "
+                "AND v.pending_next_step_at <= ? ORDER BY v.pending_next_step_at, r.id",
+                (self.ctx.account, RegistrationStatus.APPROVED, self.ctx.now),
+            ).fetchall()
+            if not due and not amendments:
                 return
             for row in due:
                 registration = _registration(row)
                 self._update(registration.id, self._transition(registration))
+            for row in amendments:
+                registration = _registration(row)
+                pending = registration.pending
+                assert pending is not None and pending.next_step_at is not None
+                reason = review_rejection(registration.sender_id, pending.fields["samples"])
+                self._decide_amendment(registration, pending, reason, pending.next_step_at)
 
     def _transition(self, registration: Registration) -> dict[str, Any]:
         """The column changes of the one step a registration takes at its due time."""
@@ -298,12 +413,30 @@ class SenderIdsBackend(Backend):
 
     def _stored(self, registration_id: str) -> Registration | None:
         row = self.ctx.db.execute(
-            "SELECT * FROM registrations WHERE account = ? AND id = ?", (self.ctx.account, registration_id)
+            f"{_SELECT} WHERE r.account = ? AND r.id = ?", (self.ctx.account, registration_id)
         ).fetchone()
         return None if row is None else _registration(row)
 
 
+_PENDING_COLUMNS = ("pending_version", "pending_fields", "pending_status", "pending_reason", "pending_submitted_at",
+                    "pending_next_step_at", "pending_reviewed_at")  # fmt: skip
+
+
 def _registration(row: sqlite3.Row) -> Registration:
-    return from_row(Registration, row, status=RegistrationStatus(row["status"]),
-                    business_info=json.loads(row["business_info"]), samples=json.loads(row["samples"]),
-                    documents=json.loads(row["documents"]))  # fmt: skip
+    """A registration from a ``_SELECT`` row: its approved version only while Approved (1 unless amended)."""
+    status = RegistrationStatus(row["status"])
+    values = dict(row)
+    for column in ("account", "approved_version", *_PENDING_COLUMNS, "status", "business_info", "samples", "documents"):
+        del values[column]
+    pending = None
+    if status == RegistrationStatus.APPROVED and row["pending_version"] is not None:
+        pending = PendingVersion(
+            version=row["pending_version"], fields=json.loads(row["pending_fields"]),
+            status=RegistrationStatus(row["pending_status"]), reason=row["pending_reason"],
+            submitted_at=row["pending_submitted_at"], next_step_at=row["pending_next_step_at"],
+            reviewed_at=row["pending_reviewed_at"],
+        )  # fmt: skip
+    approved_version = (row["approved_version"] or 1) if status == RegistrationStatus.APPROVED else None
+    return Registration(**values, status=status, business_info=json.loads(row["business_info"]),
+                     samples=json.loads(row["samples"]), documents=json.loads(row["documents"]),
+                     approved_version=approved_version, pending=pending)  # fmt: skip

@@ -74,10 +74,11 @@ def upload_documents(ctx: Context) -> dict[str, Any]:
 
 
 def update_registration(ctx: Context) -> dict[str, Any]:
-    """Amend a registration that is not approved and resubmit it (also how Rejected and Expired ones retry)."""
+    """Amend a registration and resubmit it (also how Rejected and Expired ones retry); an Approved one keeps
+    serving while the amendment, a new version, is reviewed (``PendingVersion``, ``PendingStatus``)."""
     registration_id = _registration_id(ctx.params)
     registration = SenderIdsBackend(ctx).update(registration_id, _amendment(ctx.params, submit=False))
-    return {"RegistrationId": registration.id, "Status": registration.status}
+    return {"RegistrationId": registration.id, "Status": registration.status, **_versions(registration)}
 
 
 def delete_registration(ctx: Context) -> dict[str, Any]:
@@ -197,7 +198,35 @@ def _answer(registration: Registration) -> dict[str, Any]:
         "ReviewedAt": iso(registration.reviewed_at),
         "DocumentsDueAt": iso(registration.documents_due_at),
         "UpdatedAt": iso(registration.updated_at),
+        **_versions(registration),
     }
+    pending = registration.pending
+    if pending is not None:
+        answer["PendingAmendment"] = _present({
+            "CompanyName": pending.fields["company_name"],
+            "Website": pending.fields["website"],
+            "UseCase": pending.fields["use_case"],
+            "BusinessInfo": pending.fields["business_info"],
+            "SampleTemplates": pending.fields["samples"],
+            "SubmittedAt": iso(pending.submitted_at),
+            "ReviewedAt": iso(pending.reviewed_at),
+        })  # fmt: skip
+    return _present(answer)
+
+
+def _versions(registration: Registration) -> dict[str, Any]:
+    """The version fields: ``ApprovedVersion`` while Approved, and the amendment's ``Pending*`` when one exists."""
+    pending = registration.pending
+    return _present({
+        "ApprovedVersion": registration.approved_version,
+        "PendingVersion": pending.version if pending else None,
+        "PendingStatus": pending.status if pending else None,
+        "PendingReason": pending.reason if pending else None,
+    })  # fmt: skip
+
+
+def _present(answer: dict[str, Any]) -> dict[str, Any]:
+    """``answer`` without its absent values."""
     return {key: value for key, value in answer.items() if value is not None}
 
 
