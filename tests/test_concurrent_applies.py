@@ -115,7 +115,7 @@ def test_two_runs_never_record_each_others_threshold_as_replaced(
     hosts: list[ProviderHost], account: AccountClient, second_starts: str
 ) -> None:
     account.thresholds.set(ORIGINAL)
-    declared = WarningThreshold(**THRESHOLD)
+    declared = WarningThreshold.model_validate(THRESHOLD)
 
     def second() -> tuple[str, dict[str, Any]]:
         while second_starts != "together" and account.thresholds.get("international") != declared:
