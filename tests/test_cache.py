@@ -91,12 +91,15 @@ def test_templates_refresh_lists_and_gets_only_what_may_have_changed(
     workdir: Path, store: Store, host: ProviderHost
 ) -> None:
     templates = ResourceDriver(host, "MessageTemplate", MessageTemplateProvider())
-    states = {}
-    for index in range(TEMPLATES):
+
+    def create(index: int) -> tuple[str, dict[str, Any]]:  # in parallel, as the engine creates
         inputs = {"name": f"Cached {index}", "type": "international", "intl_type": 2,
                   "content": f"Your code {index} is ${{code}}.", "remark": f"login {index}"}  # fmt: skip
         id_, state = templates.up(f"t{index}", inputs)
-        states[id_] = without(state)
+        return id_, without(state)
+
+    with ThreadPoolExecutor(8) as pool:
+        states = dict(pool.map(create, range(TEMPLATES)))
     assert {state["status"] for state in states.values()} == {"Approved"}
     changed = next(iter(states))
     admin.reject(store, changed, "Unclear use")  # out of band: the list shows it, and it may be amended now

@@ -18,7 +18,8 @@ calls instead of N gets. Rules, in order of importance:
 
 The **first listing** is the family as this process first saw it, for creates that adopt an object an
 interrupted earlier run left behind (such an object predates the process, so one listing serves every create
-of the run). Writes do not refresh it; each of its entries is claimed by at most one create.
+of the run). Writes do not refresh it; each of its entries is claimed by at most one create, and a create
+:meth:`ListCache.hold`-s what it made, so that another create of the process does not take it as another run's.
 """
 
 import functools
@@ -63,6 +64,7 @@ class ListCache(Generic[K, V]):
         self._flight: _Flight[K, V] | None = None
         self._first_lock = threading.Lock()  # held across the first listing: concurrent creates wait for it
         self._first: dict[K, V] | None = None
+        self._held: set[K] = set()  # claimed or made by a create of this process
 
     def take(self, key: K) -> V | None:
         """The entry from a fresh snapshot (listing first if there is none), removed from it: each entry answers
@@ -101,7 +103,18 @@ class ListCache(Generic[K, V]):
             if self._first is None or key not in self._first:
                 return False
             del self._first[key]
+            self._held.add(key)
             return True
+
+    def hold(self, key: K) -> None:
+        """Record that a create of this process owns ``key`` (it made or adopted it)."""
+        with self._first_lock:
+            self._held.add(key)
+
+    def held(self, key: K) -> bool:
+        """Whether a create of this process claimed or :meth:`hold`-s ``key``."""
+        with self._first_lock:
+            return key in self._held
 
     def invalidate(self) -> None:
         """Drop the snapshot; a listing running now will not be kept."""

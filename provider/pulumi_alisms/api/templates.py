@@ -119,9 +119,7 @@ class TemplatesApi:
         """
 
         def landed() -> dict[str, Any] | None:
-            found = next(
-                (t for t in self.iter_all() if (t.name, t.type, t.content) == (name, type, content)), None
-            )  # fmt: skip
+            found = next(iter(self.matching(name, type, content)), None)
             return None if found is None else {"TemplateCode": found.template_code}
 
         params = {**_submission(name, type, content, remark, intl_type), **(details or MainlandDetails()).params()}
@@ -236,6 +234,11 @@ class TemplatesApi:
     def list_all(self) -> list[TemplateSummary]:
         """Every template of the account."""
         return list(self.iter_all())
+
+    def matching(self, name: str, type: TemplateKind, content: str) -> list[TemplateSummary]:
+        """The account's templates with this name, type and content, from a fresh listing (never the list cache:
+        a template another run created a moment ago must be in it)."""
+        return [t for t in self.iter_all() if (t.name, t.type, t.content) == (name, type, content)]
 
 
 def _submission(

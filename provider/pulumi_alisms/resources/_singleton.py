@@ -1,18 +1,33 @@
 """Account-wide settings managed as resources: there is one per key, it always exists, and deleting the
-resource restores the values it replaced (recorded at create or import as ``replaced_values``)."""
+resource restores the values it replaced (recorded at create or import as ``replaced_values``).
+
+Two applies of one program at once (two stacks, CI and a laptop) must not record each other's values: the values a
+create replaces are the live ones only when they are not the declared ones. When the account already holds exactly
+the declared values (another run of this program wrote them first, or they were set so before), the values they
+replaced cannot be read from the account, which keeps no history and no note a run could leave for another, so
+``replaced_values`` is ``"unknown"`` (said in a progress line) and deleting the resource leaves the setting as it is.
+"""
 
 from abc import abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pydantic import BaseModel
 
 from pulumi_alisms.inputs.diff import Diff
-from pulumi_alisms.resources._base import AccountProvider, checked, diff_result, typed_inputs, without_provider
+from pulumi_alisms.resources._base import (
+    AccountProvider,
+    checked,
+    diff_result,
+    progress,
+    typed_inputs,
+    without_provider,
+)
 from pulumi_alisms.rules import Problem
 
 REPLACED_VALUES = "replaced_values"
+UNKNOWN = "unknown"  # replaced_values when create found the declared values already in place
 
 
 class SingletonProvider(AccountProvider):
@@ -49,8 +64,14 @@ class SingletonProvider(AccountProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = typed_inputs(self.inputs_model, props)
         id_ = self.singleton_id(inputs)
-        replaced = self.fetch(id_)
-        self.apply(id_, {name: inputs.get(name) for name in self.value_fields})
+        declared = {name: inputs.get(name) for name in self.value_fields}
+        live = self.fetch(id_)
+        replaced: dict[str, Any] | str = UNKNOWN if live == declared else live
+        if replaced == UNKNOWN:
+            progress(f"{self._label(id_)}: the account already holds the declared values (another run of this "
+                     "program set them first, or they were set so before); the values they replaced cannot be known, "
+                     "so none are recorded and deleting this resource will leave the setting as it is")  # fmt: skip
+        self.apply(id_, declared)
         return CreateResult(id_, {**inputs, REPLACED_VALUES: replaced})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -70,8 +91,14 @@ class SingletonProvider(AccountProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         replaced = props.get(REPLACED_VALUES)
-        if replaced is not None:
+        if isinstance(replaced, Mapping):
             self.apply(id_, {name: replaced.get(name) for name in self.value_fields})
+        else:
+            progress(f"{self._label(id_)}: no replaced values were recorded (the account held the declared values "
+                     "at create); the setting is left as it is")  # fmt: skip
+
+    def _label(self, id_: str) -> str:
+        return f"{type(self).__name__.removesuffix('Provider')} {id_}"
 
 
 class BizTypeSingletonProvider(SingletonProvider):

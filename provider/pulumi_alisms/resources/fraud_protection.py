@@ -72,9 +72,10 @@ class FraudProtection(pulumi.dynamic.Resource, module="alisms", name="FraudProte
     """Delivery success rate, in percent, below which traffic counts as abnormal, as the account holds it."""
     enabled: pulumi.Output[bool]
     """Whether prevention is on, as the account holds it."""
-    replaced_values: pulumi.Output[dict[str, Any]]
+    replaced_values: pulumi.Output[dict[str, Any] | str]
     """The switch and limits found at create or import (limits unset if none), restored on delete where the API
-    can (it cannot clear limits)."""
+    can (it cannot clear limits); ``"unknown"`` when create found the declared values already in place (another
+    run wrote them first): deleting then leaves the setting as it is."""
 
     @overload
     def __init__(

@@ -5,8 +5,17 @@ The diff rules are in ``pulumi_alisms.inputs.message_template``, shared with ``a
 (UpdateSmsTemplate resubmits the template for review) while the template is rejected, and replace it otherwise.
 Chinese-mainland templates (``otp``, ``notification``, ``promotional``) name the approved signature they are bound
 to (RelatedSignName) and, when the content has variables, a ``template_rule`` (TemplateRule).
+
+Two applies at once (two stacks of one program, CI and a laptop): CreateSmsTemplate has no idempotency token,
+and both runs may look before either creates. So after creating, a run lists the account afresh (at least one
+second after its create answered: ``CreateDate`` has whole seconds, so the listing holds every template made in
+the same second) and keeps the **oldest** template with exactly its inputs: lowest ``CreateDate``, then lowest
+code. A run whose own new template is not the oldest deletes it and adopts the oldest (a progress line says so);
+every run then ends with the same id and the account holds one template. Alibaba Cloud does not delete a template
+under review: then the duplicate stays until reviewed, and the progress line names it.
 """
 
+import time
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -14,7 +23,7 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from pulumi_alisms.api.templates import MainlandDetails, Template
+from pulumi_alisms.api.templates import MainlandDetails, Template, TemplateSummary
 from pulumi_alisms.errors import AliSmsApiError, ProviderError
 from pulumi_alisms.inputs.message_template import (
     AMENDABLE_FIELDS,
@@ -39,6 +48,21 @@ from pulumi_alisms.rules.templates import TemplateKind
 
 OUTPUT_FIELDS = ("template_code", "status", "status_reason", "approved", "next_action", "next_action_due_at")
 TEMPLATE_UNDER_REVIEW = "isv.ERROR_Template_NOT_DELETE"
+SAME_SECOND = 1.0  # CreateDate has whole seconds: a listing this long after a create sees that second's templates
+
+
+def _exact(template: Template, inputs: dict[str, Any]) -> bool:
+    """Whether a template listed with these name, type and content also holds the inputs a listing does not carry."""
+    return (template.remark, template.intl_type, template.signature) == (
+        inputs.get("remark") or None,
+        inputs.get("intl_type"),
+        inputs.get("signature"),
+    )
+
+
+def _age(template: TemplateSummary) -> tuple[str, str]:
+    """The order in which concurrent runs keep a template: oldest ``CreateDate`` first, then lowest code."""
+    return template.created_at or "", template.template_code
 
 
 def _state(template: Template) -> dict[str, Any]:
@@ -84,23 +108,51 @@ class MessageTemplateProvider(AccountProvider):
         code = api.create(name=inputs["name"], type=inputs["type"], content=inputs["content"],
                           remark=inputs.get("remark"), intl_type=inputs.get("intl_type"),
                           details=_details(inputs))  # fmt: skip
+        answered = time.monotonic()
+        api.list_cache.hold(code)
         template = api.get(code)
         if template is None:
             raise ProviderError(f"template {code} was created but cannot be read back")
-        return CreateResult(code, _state(template))
+        template = self._oldest_twin(inputs, template, answered)
+        return CreateResult(template.template_code, _state(template))
 
     def _existing(self, inputs: dict[str, Any]) -> Template | None:
         """A template that was in the account before this run with exactly these inputs (a get per candidate)."""
         api = self.account.templates
-        wanted = (inputs.get("remark") or None, inputs.get("intl_type"), inputs.get("signature"))
         for summary in api.list_cache.first_listing():
             if (summary.name, summary.type, summary.content) != (inputs["name"], inputs["type"], inputs["content"]):
                 continue
             template = api.get(summary.template_code)
-            exact = template is not None and (template.remark, template.intl_type, template.signature) == wanted
-            if exact and api.list_cache.claim(summary.template_code):
+            if template is not None and _exact(template, inputs) and api.list_cache.claim(summary.template_code):
                 return template
         return None
+
+    def _oldest_twin(self, inputs: dict[str, Any], own: Template, answered: float) -> Template:
+        """The oldest template with exactly these inputs, ``own`` (just created) included, from a listing taken at
+        least a second after ``answered``; ``own`` is deleted when another run's template is older."""
+        time.sleep(max(0.0, SAME_SECOND - (time.monotonic() - answered)))
+        api = self.account.templates
+        oldest = own
+        for summary in api.matching(inputs["name"], inputs["type"], inputs["content"]):
+            if _age(summary) >= _age(oldest) or api.list_cache.held(summary.template_code):
+                continue  # not older, or another create of this process owns it
+            template = api.get(summary.template_code)
+            if template is not None and _exact(template, inputs):
+                oldest = template
+        if oldest is own:
+            return own
+        api.list_cache.hold(oldest.template_code)
+        try:
+            api.delete(own.template_code)
+            fate = f"deleted {own.template_code}, the duplicate this run created"
+        except AliSmsApiError as error:
+            if error.code != TEMPLATE_UNDER_REVIEW:
+                raise
+            fate = (f"{own.template_code}, the duplicate this run created, is under review, and Alibaba Cloud does "
+                    "not delete templates under review: delete it in the console once it is reviewed")  # fmt: skip
+        progress(f"MessageTemplate {inputs['name']!r}: another run created {oldest.template_code} first with these "
+                 f"exact inputs; adopting it ({fate})")  # fmt: skip
+        return oldest
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         template = self.account.templates.lookup(id_, recorded=props)

@@ -53,8 +53,9 @@ class SendFrequencyLimit(pulumi.dynamic.Resource, module="alisms", name="SendFre
     """Messages one number may receive per hour, as the account holds it."""
     per_day: pulumi.Output[int]
     """Messages one number may receive per day, as the account holds it."""
-    replaced_values: pulumi.Output[dict[str, Any]]
-    """The limits found at create or import, restored when the resource is deleted."""
+    replaced_values: pulumi.Output[dict[str, Any] | str]
+    """The limits found at create or import, restored when the resource is deleted; ``"unknown"`` when create
+    found the declared values already in place (another run wrote them first): deleting then leaves them."""
 
     @overload
     def __init__(

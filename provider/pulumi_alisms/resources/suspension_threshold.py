@@ -57,8 +57,9 @@ class SuspensionThreshold(pulumi.dynamic.Resource, module="alisms", name="Suspen
     """The monthly warning limit the account holds; unset when cleared."""
     monthly_suspend: pulumi.Output[int | None]
     """The monthly suspension limit the account holds; unset when cleared."""
-    replaced_values: pulumi.Output[dict[str, Any]]
-    """The limits found at create or import, restored when the resource is deleted."""
+    replaced_values: pulumi.Output[dict[str, Any] | str]
+    """The limits found at create or import, restored when the resource is deleted; ``"unknown"`` when create
+    found the declared values already in place (another run wrote them first): deleting then leaves them."""
 
     @overload
     def __init__(
