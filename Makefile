@@ -1,12 +1,13 @@
 # Two commands do all set-up on a fresh machine:
 #   make quickstart   the main job: the quickstart program against the embedded emulator account
+#   make mainland     the Chinese-mainland workflow (qualification to delivery) on the embedded account
 #   make test         the test suite (what CI runs)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: quickstart test lint bench clean
+.PHONY: quickstart mainland test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,9 @@ $(STAMP): pyproject.toml
 
 quickstart: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/quickstart/run.sh
+
+mainland: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash examples/mainland/run.sh
 
 test: $(STAMP)
 	$(BIN)/ruff check .

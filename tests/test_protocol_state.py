@@ -1,16 +1,14 @@
 """The no-CLI apply path keeps its state (contacts' phones and emails, in plain text) for its owner only."""
 
-import importlib.util
 import os
 import stat
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from pulumi_alisms.protocol_apply import save_state
 from pulumi_alisms.testing import write_private
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "quickstart" / "apply_without_cli.py"
 STATE = {"AlertContact::sre": {"id": "7", "outputs": {"phone": "+8613800000000", "email": "sre@example.com"}}}
 
 
@@ -19,33 +17,28 @@ def mode(path: Path) -> int:
 
 
 @pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("apply_without_cli", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    monkeypatch.setattr(module, "STATE_FILE", tmp_path / "project" / ".alisms" / "protocol-state.json")
-    return module
+def state_file(tmp_path: Path) -> Path:
+    return tmp_path / "project" / ".alisms" / "protocol-state.json"
 
 
-def test_the_protocol_state_file_is_0600_in_a_0700_folder(example: ModuleType) -> None:
+def test_the_protocol_state_file_is_0600_in_a_0700_folder(state_file: Path) -> None:
     previous = os.umask(0o022)  # the usual umask, which would leave a plain write 0644 in a 0755 folder
     try:
-        example.save_state(STATE)
+        save_state(state_file, STATE)
     finally:
         os.umask(previous)
-    path: Path = example.STATE_FILE
+    path = state_file
     assert (mode(path.parent), mode(path)) == (0o700, 0o600)
     assert "+8613800000000" in path.read_text()
     assert os.listdir(path.parent) == [path.name]  # no temporary file left
 
 
-def test_a_state_file_written_by_an_earlier_version_becomes_private(example: ModuleType) -> None:
-    path: Path = example.STATE_FILE
+def test_a_state_file_written_by_an_earlier_version_becomes_private(state_file: Path) -> None:
+    path = state_file
     path.parent.mkdir(parents=True)
     path.write_text("{}")
     path.chmod(0o644)
-    example.save_state(STATE)
+    save_state(path, STATE)
     assert mode(path) == 0o600 and "sre@example.com" in path.read_text()
 
 
