@@ -21,7 +21,12 @@ from pulumi_alisms.testing import ProviderHost, driver_for
 from support import start_host
 
 LATENCY_MS = 300  # longer than a host's own work between two calls: the runs' look-ups overlap
-TEMPLATE = {"name": "Order shipped", "type": "notification", "content": "Your order ${order} has shipped."}
+TEMPLATE = {
+    "name": "Order shipped",
+    "type": "international",
+    "intl_type": 0,
+    "content": "Your order ${order} has shipped.",
+}
 SENDER = {"country": "ID", "sender_id": "ACMETWIN", "company_name": "Acme Pay Ltd", "website": "https://acme.example",
           "use_case": "otp", "sample_templates": ["Your Acme code is ${code}."],
           "documents": [{"type": "business_license", "path": "license.pdf"}]}  # fmt: skip
