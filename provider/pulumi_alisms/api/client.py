@@ -90,13 +90,15 @@ class Answer(dict[str, Any]):
         raise self._not(name, "a boolean", value)
 
     def object(self, name: str) -> "Answer":
-        """The JSON object in the field ``name``; an empty one when it is absent or null."""
-        value = self.get(name)
-        if value is None:
-            return Answer(self.action, {})
+        """The JSON object in the field ``name``."""
+        value = self[name]
         if isinstance(value, Answer):
             return value
         raise self._not(name, "an object", value)
+
+    def optional_object(self, name: str) -> "Answer":
+        """The JSON object in the field ``name``; an empty one when it is absent or null."""
+        return Answer(self.action, {}) if self.get(name) is None else self.object(name)
 
     def objects(self, name: str) -> list["Answer"]:
         """The list of JSON objects in the field ``name``; empty when it is absent or null."""

@@ -101,7 +101,7 @@ class MainlandSendingApi:
              "PageSize": size},
             idempotent=True,
         )  # fmt: skip
-        entries = data.object("SmsSendDetailDTOs").objects("SmsSendDetailDTO")
+        entries = data.optional_object("SmsSendDetailDTOs").objects("SmsSendDetailDTO")
         return data.build(SendDetailsPage, items=[_detail(entry) for entry in entries],
                           total_count=data.optional_integer("TotalCount") or 0)  # fmt: skip
 

@@ -247,7 +247,7 @@ class QualificationsApi:
             "PageNo": page, "PageSize": size, "QualificationGroupName": name, "CompanyName": company_name,
             "State": None if status is None else _RECORD_STATE[status], "WorkOrderId": work_order_id,
         }  # fmt: skip
-        data = self._rpc.call(VERSION, "QuerySmsQualificationRecord", params, idempotent=True).object("Data")
+        data = self._rpc.call(VERSION, "QuerySmsQualificationRecord", params, idempotent=True).optional_object("Data")
         return data.build(
             QualificationPage,
             items=[_record(item) for item in data.objects("List")],

@@ -161,7 +161,7 @@ class SignaturesApi:
             data = self._rpc.call(VERSION, "GetSmsSign", {"SignName": name}, idempotent=True, not_found=NOT_FOUND)
         except NotFoundError:
             return None
-        audit = data.object("AuditInfo")
+        audit = data.optional_object("AuditInfo")
         return data.build(
             Signature,
             name=data.optional_text("SignName") or name,
@@ -254,7 +254,7 @@ def _summary(item: Answer) -> SignatureSummary:
         SignatureSummary,
         name=item.text("SignName"),
         status=_status(item.optional_text("AuditStatus")),
-        status_reason=item.object("Reason").optional_text("RejectInfo") or None,
+        status_reason=item.optional_object("Reason").optional_text("RejectInfo") or None,
         type=_TYPE_BY_USAGE.get(item.optional_text("BusinessType") or ""),
         order_id=item.optional_text("OrderId"),
         created_at=item.optional_text("CreateDate"),

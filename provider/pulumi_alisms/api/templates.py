@@ -277,7 +277,7 @@ def _listed(entry: Answer, type_field: str, status_field: str, review_field: str
         "type": _kind(entry.text(type_field)),
         "content": entry.text("TemplateContent"),
         "status": _STATUS_BY_WIRE.get(entry.optional_text(status_field) or "", ReviewStatus.UNKNOWN),
-        "status_reason": entry.object(review_field).optional_text("RejectInfo") or None,
+        "status_reason": entry.optional_object(review_field).optional_text("RejectInfo") or None,
         "created_at": entry.optional_text("CreateDate"),
         "order_id": entry.optional_text("OrderId"),
     }
