@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.client import ParamValue, RpcClient
+from pulumi_alisms.api.client import Answer, ParamValue, RpcClient
 
 VERSION = "2017-05-25"
 LetterState = Literal["INT", "PASSED"]  # pending until a signature it covers is approved
@@ -68,7 +68,7 @@ class AuthorizationLettersApi:
             return None if found is None else {"Data": str(found.letter_id)}
 
         data = self._rpc.call(VERSION, "CreateSmsAuthorizationLetter", params, idempotent=False, landed=landed)
-        return int(data["Data"])
+        return data.integer("Data")
 
     def query(
         self,
@@ -85,7 +85,7 @@ class AuthorizationLettersApi:
             "OrganizationCode": organization_code, "State": state, "Status": status,
         }  # fmt: skip
         data = self._rpc.call(VERSION, "QuerySmsAuthorizationLetter", params, idempotent=True)
-        return [_letter(entry) for entry in data.get("Data") or []]
+        return [_letter(entry) for entry in data.objects("Data")]
 
     def get(self, letter_id: int) -> AuthorizationLetter | None:
         """One letter, or ``None`` when the account has none with this id."""
@@ -96,17 +96,18 @@ class AuthorizationLettersApi:
         return next((letter for letter in self.query() if letter.name == name), None)
 
 
-def _letter(entry: dict[str, Any]) -> AuthorizationLetter:
-    scope = str(entry.get("SignScope") or "")
-    return AuthorizationLetter(
-        letter_id=int(entry["AuthorizationLetterId"]),
-        name=str(entry.get("AuthorizationLetterName") or ""),
-        letter_url=entry.get("AuthorizationLetterPic"),
+def _letter(entry: Answer) -> AuthorizationLetter:
+    scope = entry.optional_text("SignScope") or ""
+    return entry.build(
+        AuthorizationLetter,
+        letter_id=entry.integer("AuthorizationLetterId"),
+        name=entry.optional_text("AuthorizationLetterName") or "",
+        letter_url=entry.optional_text("AuthorizationLetterPic"),
         signatures=[name for name in scope.split(SCOPE_SEPARATOR) if name],
-        validity=entry.get("AuthorizationLetterExpDate"),
-        authorizer=entry.get("Authorization"),
-        organization_code=entry.get("OrganizationCode"),
-        proxy=entry.get("ProxyAuthorization"),
-        state=entry.get("State"),
-        status=entry.get("Status"),
+        validity=entry.optional_text("AuthorizationLetterExpDate"),
+        authorizer=entry.optional_text("Authorization"),
+        organization_code=entry.optional_text("OrganizationCode"),
+        proxy=entry.optional_text("ProxyAuthorization"),
+        state=entry.optional_text("State"),
+        status=entry.optional_text("Status"),
     )

@@ -14,10 +14,11 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from pulumi_alisms.api.config import RetryPolicy
 from pulumi_alisms.api.retry_notices import RECORD_ATTRIBUTE, RetryNotice
@@ -32,6 +33,7 @@ EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
 STOP_POLL_SECONDS = 0.05  # how soon a waiting call notices stop()
 NotFoundTable = frozenset[tuple[str, int]]
 """How one API family's service says "no such object": the (``Code``, HTTP status) pairs of its answers."""
+M = TypeVar("M", bound=BaseModel)
 Landed = Callable[[], dict[str, Any] | None]
 """Looks for a write in the account: the answer the write would have given, or ``None`` if it did not happen."""
 
@@ -43,8 +45,11 @@ _deadline: ContextVar[float] = ContextVar("alisms_call_deadline", default=math.i
 class Answer(dict[str, Any]):
     """A JSON object of an answer (the answer itself and every object in it), which knows its action.
 
-    A field it lacks (``answer["MinuteLimit"]``) or that :meth:`integer` / :meth:`text` cannot read is an
-    :class:`AliSmsApiError` ``InvalidResponse`` naming the action and the field: one line, never a KeyError.
+    The answer comes from the network, so nothing in it is trusted: a field it lacks (``answer["MinuteLimit"]``)
+    or that an accessor (:meth:`integer`, :meth:`text`, :meth:`optional_flag`, :meth:`objects`...) cannot read,
+    and a value that breaks the rules of the model :meth:`build` makes, is an :class:`AliSmsApiError`
+    ``InvalidResponse`` naming the action and the field (and the JSON type it has, never its value): one line,
+    never a KeyError, ValueError or pydantic traceback.
     """
 
     def __init__(self, action: str, fields: Mapping[str, Any]) -> None:
@@ -56,23 +61,115 @@ class Answer(dict[str, Any]):
 
     def integer(self, name: str) -> int:
         """The field ``name`` as an integer (a JSON number or a string of digits, as the service sends both)."""
+        return self._integer(name, self[name])
+
+    def optional_integer(self, name: str) -> int | None:
+        """The field ``name`` as an integer, ``None`` when it is absent, null or empty text."""
+        value = self.get(name)
+        return None if value is None or value == "" else self._integer(name, value)
+
+    def text(self, name: str) -> str:
+        """The field ``name`` as text (a JSON string or number)."""
+        return self._text(name, self[name])
+
+    def optional_text(self, name: str) -> str | None:
+        """The field ``name`` as text, ``None`` when it is absent or null."""
+        value = self.get(name)
+        return None if value is None else self._text(name, value)
+
+    def optional_flag(self, name: str) -> bool | None:
+        """The field ``name`` as a boolean (JSON ``true``/``false``, text ``"true"``/``"false"``, 1/0), ``None``
+        when it is absent or null."""
+        value = self.get(name)
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        raise self._not(name, "a boolean", value)
+
+    def object(self, name: str) -> "Answer":
+        """The JSON object in the field ``name``."""
         value = self[name]
+        if isinstance(value, Answer):
+            return value
+        raise self._not(name, "an object", value)
+
+    def optional_object(self, name: str) -> "Answer":
+        """The JSON object in the field ``name``; an empty one when it is absent or null."""
+        return Answer(self.action, {}) if self.get(name) is None else self.object(name)
+
+    def objects(self, name: str) -> list["Answer"]:
+        """The list of JSON objects in the field ``name``; empty when it is absent or null."""
+        items = self._list(name, self.get(name), "a list of objects")
+        wrong = next((item for item in items if not isinstance(item, Answer)), None)
+        if wrong is not None:
+            raise self._not(name, "a list of objects", wrong)
+        return items
+
+    def texts(self, name: str) -> list[str]:
+        """The list of texts in the field ``name``, or in the JSON text it holds (as some operations send lists);
+        empty when it is absent, null or empty text."""
+        value = self.get(name)
+        if isinstance(value, str) and value:
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise self._not(name, "a list of texts", "") from None
+        return [self._text(name, item, "a list of texts") for item in self._list(name, value, "a list of texts")]
+
+    def build(self, model: type[M], **fields: Any) -> M:
+        """``model(**fields)``, of values read from this answer: a value that breaks one of the model's rules (a
+        limit of 0 where the model takes positive ones) is ``InvalidResponse`` naming the model's field and the
+        rule, never the value."""
+        try:
+            return model(**fields)
+        except ValidationError as error:
+            problems = error.errors(include_url=False, include_input=False)
+            first = problems[0]
+            field = ".".join(str(part) for part in first["loc"]) or model.__name__
+            # A custom validator's message may quote the value; pydantic's own never do.
+            rule = first["type"] if first["type"] in ("value_error", "assertion_error") else first["msg"]
+            more = f"; {len(problems) - 1} more" if len(problems) > 1 else ""
+            raise self._invalid(f"{self.action} answered {field} that breaks its rule ({rule}{more})") from None
+
+    def _integer(self, name: str, value: Any) -> int:
         if isinstance(value, int | str) and not isinstance(value, bool):
             try:
                 return int(value)
             except ValueError:
                 pass
-        raise self._invalid(f"{self.action} answered {name} that is not an integer ({type(value).__name__})")
+        raise self._not(name, "an integer", value)
 
-    def text(self, name: str) -> str:
-        """The field ``name`` as text (a JSON string or number)."""
-        value = self[name]
+    def _text(self, name: str, value: Any, what: str = "text") -> str:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return str(value)
-        raise self._invalid(f"{self.action} answered {name} that is not text ({type(value).__name__})")
+        raise self._not(name, what, value)
+
+    def _list(self, name: str, value: Any, what: str) -> list[Any]:
+        if value is None or value == "":
+            return []
+        if isinstance(value, list):
+            return value
+        raise self._not(name, what, value)
+
+    def _not(self, name: str, what: str, value: Any) -> AliSmsApiError:
+        return self._invalid(f"{self.action} answered {name} that is not {what} ({_json_type(value)})")
 
     def _invalid(self, message: str) -> AliSmsApiError:
         return AliSmsApiError(self.action, "InvalidResponse", message)
+
+
+def _json_type(value: Any) -> str:
+    """The JSON type of a decoded value, as an error names it instead of the value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"
 
 
 class _Reply(NamedTuple):

@@ -39,12 +39,13 @@ class Contact(BaseModel):
 
 
 def _contact(entry: Answer) -> Contact:
-    return Contact(
+    return entry.build(
+        Contact,
         contact_id=entry.integer("Id"),
-        name=str(entry.get("Name") or ""),
-        phone=str(entry.get("Phone") or ""),
-        email=str(entry.get("Email") or ""),
-        alerts=[alert for alert, flag in ALERT_FLAGS.items() if int(entry.get(flag) or 0)],
+        name=entry.optional_text("Name") or "",
+        phone=entry.optional_text("Phone") or "",
+        email=entry.optional_text("Email") or "",
+        alerts=[alert for alert, flag in ALERT_FLAGS.items() if entry.optional_integer(flag)],
     )
 
 
@@ -139,4 +140,4 @@ class ContactsApi:
     def list(self) -> list[Contact]:
         """Every contact of the account (QueryContactsListNew)."""
         data = self._rpc.call(VERSION, "QueryContactsListNew", {}, idempotent=True)
-        return [_contact(entry) for entry in data.get("List") or []]
+        return [_contact(entry) for entry in data.objects("List")]

@@ -40,7 +40,8 @@ class FraudApi:
         data = self._rpc.call(VERSION, "QueryPrevLimitNew", {}, idempotent=True)
         if data.get("HourLimit") is None:
             return None
-        return FraudLimits(
+        return data.build(
+            FraudLimits,
             hourly_limit=data.integer("HourLimit"),
             increase_rate=data.integer("IncreaseRate"),
             success_rate=data.integer("SuccessRate"),

@@ -28,7 +28,8 @@ class FrequencyApi:
     def get(self, biz_type: BizType) -> FrequencyLimit:
         """The limits in force (QueryFlowLimitNew); the vendor defaults until set."""
         data = self._rpc.call(VERSION, "QueryFlowLimitNew", {"BizType": BIZ_TYPE_CODES[biz_type]}, idempotent=True)
-        return FrequencyLimit(
+        return data.build(
+            FrequencyLimit,
             biz_type=biz_type,
             per_minute=data.integer("MinuteLimit"),
             per_hour=data.integer("HourLimit"),

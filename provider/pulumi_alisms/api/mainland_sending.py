@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.client import RpcClient
+from pulumi_alisms.api.client import Answer, RpcClient
 
 VERSION = "2017-05-25"
 MAX_PAGE_SIZE = 50
@@ -74,7 +74,7 @@ class MainlandSendingApi:
              "TemplateParam": None if params is None else dict(params), "OutId": out_id},
             idempotent=False,
         )  # fmt: skip
-        return str(data["BizId"])
+        return data.text("BizId")
 
     def send_batch(self, messages: list[BatchMessage], template_code: str, out_id: str | None = None) -> str:
         """Send one template to up to 100 numbers, each with its signature and values (SendBatchSms); the BizId."""
@@ -88,7 +88,7 @@ class MainlandSendingApi:
                   "SignNameJson": [message.signature for message in messages],
                   "TemplateParamJson": [message.params or {} for message in messages] if with_values else None},
         )  # fmt: skip
-        return str(data["BizId"])
+        return data.text("BizId")
 
     def details(
         self, phone: str, day: date, biz_id: str | None = None, page: int = 1, size: int = MAX_PAGE_SIZE
@@ -101,20 +101,20 @@ class MainlandSendingApi:
              "PageSize": size},
             idempotent=True,
         )  # fmt: skip
-        entries = (data.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
-        return SendDetailsPage(
-            items=[_detail(entry) for entry in entries], total_count=int(data.get("TotalCount") or 0)
-        )
+        entries = data.optional_object("SmsSendDetailDTOs").objects("SmsSendDetailDTO")
+        return data.build(SendDetailsPage, items=[_detail(entry) for entry in entries],
+                          total_count=data.optional_integer("TotalCount") or 0)  # fmt: skip
 
 
-def _detail(entry: dict[str, Any]) -> SendDetail:
-    return SendDetail(
-        phone=str(entry.get("PhoneNum") or ""),
-        status=_DELIVERY_STATUS.get(str(entry.get("SendStatus")), "sending"),
-        error_code=entry.get("ErrCode"),
-        template_code=entry.get("TemplateCode"),
-        content=entry.get("Content"),
-        out_id=entry.get("OutId"),
-        sent_at=entry.get("SendDate"),
-        received_at=entry.get("ReceiveDate"),
+def _detail(entry: Answer) -> SendDetail:
+    return entry.build(
+        SendDetail,
+        phone=entry.optional_text("PhoneNum") or "",
+        status=_DELIVERY_STATUS.get(entry.optional_text("SendStatus") or "", "sending"),
+        error_code=entry.optional_text("ErrCode"),
+        template_code=entry.optional_text("TemplateCode"),
+        content=entry.optional_text("Content"),
+        out_id=entry.optional_text("OutId"),
+        sent_at=entry.optional_text("SendDate"),
+        received_at=entry.optional_text("ReceiveDate"),
     )

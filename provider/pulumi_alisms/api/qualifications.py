@@ -4,7 +4,7 @@ QuerySmsQualificationRecord, UpdateSmsQualification, DeleteSmsQualification, Req
 Personal data (people's names, ID numbers, the administrator's phone) is ``SecretStr`` in every model, so it never
 shows in a repr or a log. Documents are object keys from ``UploadsApi.upload_document``. A qualification's review
 reason is only in the record list (QuerySingleSmsQualification does not return it), so :meth:`QualificationsApi.get`
-reads the record of a rejected qualification too.
+reads the record of a rejected qualification too. A review state this module does not know reads as ``Unknown``.
 
 SubmitSmsQualification and UpdateSmsQualification have no ClientToken: after a failure that may have committed,
 the retry loop asks whether the write landed (a qualification with the name, names being unique per account; a
@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
+from pulumi_alisms.api.client import Answer, NotFoundTable, ParamValue, RpcClient
 from pulumi_alisms.api.paging import every_item
-from pulumi_alisms.errors import AliSmsApiError, NotFoundError
+from pulumi_alisms.errors import NotFoundError
 from pulumi_alisms.rules.qualifications import CompanyType, IdCardType, LicenseType
 from pulumi_alisms.rules.statuses import ReviewStatus
 
@@ -189,7 +189,7 @@ class QualificationsApi:
             return None if found is None else {"Data": str(found.qualification_id)}
 
         data = self._rpc.call(VERSION, "SubmitSmsQualification", params, idempotent=False, landed=landed)
-        return int(data["Data"])
+        return data.integer("Data")
 
     def update(
         self, qualification_id: int, work_order_id: int, submission: QualificationSubmission, certify_code: str
@@ -225,7 +225,7 @@ class QualificationsApi:
                                   idempotent=True, not_found=NOT_FOUND)  # fmt: skip
         except NotFoundError:
             return None
-        qualification = _qualification(data.get("Data") or {})
+        qualification = _qualification(data.object("Data"))
         if qualification.status != ReviewStatus.REJECTED:
             return qualification
         records = self.list_page(work_order_id=qualification.work_order_id).items
@@ -247,12 +247,13 @@ class QualificationsApi:
             "PageNo": page, "PageSize": size, "QualificationGroupName": name, "CompanyName": company_name,
             "State": None if status is None else _RECORD_STATE[status], "WorkOrderId": work_order_id,
         }  # fmt: skip
-        data = self._rpc.call(VERSION, "QuerySmsQualificationRecord", params, idempotent=True).get("Data") or {}
-        return QualificationPage(
-            items=[_record(item) for item in data.get("List") or []],
-            total_count=int(data.get("Total") or 0),
-            page=int(data.get("PageNo") or page),
-            page_size=int(data.get("PageSize") or size),
+        data = self._rpc.call(VERSION, "QuerySmsQualificationRecord", params, idempotent=True).optional_object("Data")
+        return data.build(
+            QualificationPage,
+            items=[_record(item) for item in data.objects("List")],
+            total_count=data.optional_integer("Total") or 0,
+            page=data.optional_integer("PageNo") or page,
+            page_size=data.optional_integer("PageSize") or size,
         )
 
     def iter_all(self) -> Iterator[QualificationRecord]:
@@ -295,63 +296,67 @@ def _amendable(submission: QualificationSubmission, certify_code: str) -> dict[s
     }
 
 
-def _secret(value: Any) -> SecretStr | None:
-    return None if value in (None, "") else SecretStr(str(value))
+def _secret(entry: Answer, name: str) -> SecretStr | None:
+    value = entry.optional_text(name)
+    return SecretStr(value) if value else None
 
 
-def _status(action: str, value: Any) -> ReviewStatus:
-    status = _STATUS_BY_WIRE.get(str(value))
-    if status is None:
-        raise AliSmsApiError(action, "InvalidResponse", f"unknown qualification review state {value!r}")
-    return status
+def _status(wire: str | None) -> ReviewStatus:
+    """A State / StateName; ``Unknown`` for one this module does not know (a state Alibaba adds later)."""
+    return _STATUS_BY_WIRE.get(wire or "", ReviewStatus.UNKNOWN)
 
 
-def _document(url: Any, key: Any = None, kind: Any = None) -> DocumentUrl | None:
-    return None if not url else DocumentUrl(url=str(url), key=key, type=kind)
+def _document(entry: Answer, url_field: str, key_field: str = "", kind_field: str = "") -> DocumentUrl | None:
+    """The document whose URL is ``entry``'s field ``url_field`` (its key and kind in the other two), if any."""
+    url = entry.optional_text(url_field)
+    if not url:
+        return None
+    key = entry.optional_text(key_field) if key_field else None
+    return DocumentUrl(url=url, key=key, type=entry.optional_text(kind_field) if kind_field else None)
 
 
-def _qualification(data: dict[str, Any]) -> Qualification:
-    return Qualification(
-        qualification_id=int(data["QualificationGroupId"]),
-        name=str(data.get("QualificationName") or ""),
-        company_name=str(data.get("CompanyName") or ""),
-        company_type=data.get("CompanyType"),
-        organization_code=data.get("OrganizationCode"),
-        business_license_validity=data.get("EffTimeStr"),
-        legal_person_name=_secret(data.get("LegalPersonName")),
-        legal_person_id_type=data.get("LegalPersonIDCardType"),
-        legal_person_id_number=_secret(data.get("LegalPersonIDCardNo")),
-        legal_person_id_validity=data.get("LegalPersonIdCardEffTime"),
-        admin_name=_secret(data.get("AdminName")),
-        admin_id_type=data.get("AdminIDCardType"),
-        admin_id_number=_secret(data.get("AdminIDCardNo")),
-        admin_id_validity=data.get("AdminIDCardExpDate"),
-        admin_phone=_secret(data.get("AdminPhoneNo")),
-        admin_id_front=_document(data.get("AdminIDCardFrontFace")),
-        admin_id_back=_document(data.get("AdminIDCardPic")),
-        business_licenses=[doc for item in data.get("BusinessLicensePics") or []
-                           if (doc := _document(item.get("PicUrl"), item.get("LicensePic"), item.get("Type")))],
-        other_files=[doc for item in data.get("OtherFiles") or []
-                     if (doc := _document(item.get("PicUrl"), item.get("LicensePic")))],
-        use_by_self=bool(data.get("UseBySelf")),
-        share=bool(data.get("WhetherShare")),
-        remark=data.get("Remark") or None,
-        status=_status("QuerySingleSmsQualification", data.get("State")),
-        work_order_id=int(data.get("WorkOrderId") or 0),
+def _qualification(data: Answer) -> Qualification:
+    return data.build(
+        Qualification,
+        qualification_id=data.integer("QualificationGroupId"),
+        name=data.optional_text("QualificationName") or "",
+        company_name=data.optional_text("CompanyName") or "",
+        company_type=data.optional_text("CompanyType"),
+        organization_code=data.optional_text("OrganizationCode"),
+        business_license_validity=data.optional_text("EffTimeStr"),
+        legal_person_name=_secret(data, "LegalPersonName"),
+        legal_person_id_type=data.optional_text("LegalPersonIDCardType"),
+        legal_person_id_number=_secret(data, "LegalPersonIDCardNo"),
+        legal_person_id_validity=data.optional_text("LegalPersonIdCardEffTime"),
+        admin_name=_secret(data, "AdminName"),
+        admin_id_type=data.optional_text("AdminIDCardType"),
+        admin_id_number=_secret(data, "AdminIDCardNo"),
+        admin_id_validity=data.optional_text("AdminIDCardExpDate"),
+        admin_phone=_secret(data, "AdminPhoneNo"),
+        admin_id_front=_document(data, "AdminIDCardFrontFace"),
+        admin_id_back=_document(data, "AdminIDCardPic"),
+        business_licenses=[doc for item in data.objects("BusinessLicensePics")
+                           if (doc := _document(item, "PicUrl", "LicensePic", "Type"))],
+        other_files=[doc for item in data.objects("OtherFiles") if (doc := _document(item, "PicUrl", "LicensePic"))],
+        use_by_self=bool(data.optional_flag("UseBySelf")),
+        share=bool(data.optional_flag("WhetherShare")),
+        remark=data.optional_text("Remark") or None,
+        status=_status(data.optional_text("State")),
+        work_order_id=data.optional_integer("WorkOrderId") or 0,
     )  # fmt: skip
 
 
-def _record(item: dict[str, Any]) -> QualificationRecord:
-    use_by_self = item.get("UseBySelf")
-    return QualificationRecord(
-        qualification_id=int(item["GroupId"]),
-        name=str(item.get("QualificationGroupName") or ""),
-        company_name=item.get("CompanyName"),
-        legal_person_name=_secret(item.get("LegalPersonName")),
-        use_by_self=None if use_by_self is None else str(use_by_self).lower() == "true",
-        status=_status("QuerySmsQualificationRecord", item.get("StateName")),
-        status_reason=item.get("AuditRemark") or None,
-        reviewed_at=item.get("AuditTime"),
-        created_at=item.get("CreateDate"),
-        work_order_id=int(item.get("WorkOrderId") or 0),
+def _record(item: Answer) -> QualificationRecord:
+    return item.build(
+        QualificationRecord,
+        qualification_id=item.integer("GroupId"),
+        name=item.optional_text("QualificationGroupName") or "",
+        company_name=item.optional_text("CompanyName"),
+        legal_person_name=_secret(item, "LegalPersonName"),
+        use_by_self=item.optional_flag("UseBySelf"),
+        status=_status(item.optional_text("StateName")),
+        status_reason=item.optional_text("AuditRemark") or None,
+        reviewed_at=item.optional_text("AuditTime"),
+        created_at=item.optional_text("CreateDate"),
+        work_order_id=item.optional_integer("WorkOrderId") or 0,
     )

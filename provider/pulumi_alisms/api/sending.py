@@ -5,12 +5,11 @@ SendMessageWithTemplate sends only to the mainland, signed with an approved SMS 
 idempotent (sending twice sends twice), so they are retried only when throttled.
 """
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.client import NotFoundTable, RpcClient
+from pulumi_alisms.api.client import Answer, NotFoundTable, RpcClient
 from pulumi_alisms.rules.phone_numbers import parse_phone_number
 from pulumi_alisms.rules.sender_ids import UseCase
 from pulumi_alisms.rules.sending import batch_problems
@@ -87,10 +86,11 @@ class SendingApi:
             {"To": to, "From": sender, "Message": message, "Type": MESSAGE_TYPES[type] if type else None},
             idempotent=False,
         )
-        return BatchResult(
-            message_ids=_text_list(data.get("MessageIdList")),
-            failed=_text_list(data.get("FailedList")),
-            sent_count=int(data.get("SuccessCount") or 0),
+        return data.build(
+            BatchResult,
+            message_ids=data.texts("MessageIdList"),
+            failed=data.texts("FailedList"),
+            sent_count=data.optional_integer("SuccessCount") or 0,
         )
 
     def send_with_template(self, to: str, sign_name: str, template_code: str, params: dict[str, Any]) -> SentMessage:
@@ -107,32 +107,24 @@ class SendingApi:
         """The delivery report of a message (QueryMessage); NotFoundError for an id the account does not know."""
         data = self._rpc.call(VERSION, "QueryMessage", {"MessageId": message_id}, idempotent=True,
                               not_found=NOT_FOUND)  # fmt: skip
-        to = str(data.get("To") or "")
-        return MessageRecord(
-            message_id=str(data.get("MessageId") or message_id),
+        to = data.optional_text("To") or ""
+        return data.build(
+            MessageRecord,
+            message_id=data.optional_text("MessageId") or message_id,
             to=to,
-            status=DELIVERY_STATUSES.get(str(data.get("Status")), "sending"),
-            message=data.get("Message"),
+            status=DELIVERY_STATUSES.get(data.optional_text("Status") or "", "sending"),
+            message=data.optional_text("Message"),
             country=_country(to),
-            error_code=data.get("ErrorCode"),
-            sent_at=data.get("SendDate"),
-            received_at=data.get("ReceiveDate"),
+            error_code=data.optional_text("ErrorCode"),
+            sent_at=data.optional_text("SendDate"),
+            received_at=data.optional_text("ReceiveDate"),
         )
 
 
-def _sent(data: dict[str, Any]) -> SentMessage:
-    to = str(data.get("To") or "")
-    return SentMessage(
-        message_id=str(data["MessageId"]), to=to, segments=int(data.get("Segments") or 1), country=_country(to)
-    )
-
-
-def _text_list(value: Any) -> list[str]:
-    """A list the answer carries as JSON text (``'["a","b"]'``); absent or empty is no items."""
-    if not value:
-        return []
-    items = json.loads(value) if isinstance(value, str) else value
-    return [str(item) for item in items]
+def _sent(data: Answer) -> SentMessage:
+    to = data.optional_text("To") or ""
+    return data.build(SentMessage, message_id=data.text("MessageId"), to=to,
+                      segments=data.optional_integer("Segments") or 1, country=_country(to))  # fmt: skip
 
 
 def _country(to: str) -> str | None:

@@ -6,6 +6,7 @@ A signature is named by its name (the id). Its review status and, once approved,
 GetSmsSign does not return the source or type it was created with; ``type`` is read from ``SignUsage`` where
 the text is known. CreateSmsSign and UpdateSmsSign have no ClientToken: after a failure that may have committed,
 the retry loop asks whether the write landed (the name exists; the signature is no longer rejected) first.
+A review status this module does not know reads as ``Unknown``, a carrier registration status as ``NotRegistered``.
 """
 
 from collections.abc import Iterator
@@ -13,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
+from pulumi_alisms.api.client import Answer, NotFoundTable, ParamValue, RpcClient
 from pulumi_alisms.api.paging import every_item
-from pulumi_alisms.errors import AliSmsApiError, NotFoundError
+from pulumi_alisms.errors import NotFoundError
 from pulumi_alisms.rules.signatures import SIGN_SOURCE_CODES, SIGN_TYPE_CODES, SignatureSource, SignatureType
 from pulumi_alisms.rules.statuses import SENDABLE_CARRIER_STATUSES, CarrierRegistrationStatus, ReviewStatus
 
@@ -133,7 +134,7 @@ class SignaturesApi:
             return None if found is None else {"OrderId": found.order_id}
 
         data = self._rpc.call(VERSION, "CreateSmsSign", _application(request), idempotent=False, landed=landed)
-        return str(data.get("OrderId") or "")
+        return data.optional_text("OrderId") or ""
 
     def update(self, request: SignatureRequest) -> str:
         """Change a rejected signature and resubmit it (UpdateSmsSign); returns the new review ticket."""
@@ -144,7 +145,7 @@ class SignaturesApi:
 
         data = self._rpc.call(VERSION, "UpdateSmsSign", _application(request), idempotent=False, landed=landed,
                               not_found=NOT_FOUND)  # fmt: skip
-        return str(data.get("OrderId") or "")
+        return data.optional_text("OrderId") or ""
 
     def delete(self, name: str) -> bool:
         """Delete a signature (DeleteSmsSign); ``False`` when it did not exist."""
@@ -160,26 +161,27 @@ class SignaturesApi:
             data = self._rpc.call(VERSION, "GetSmsSign", {"SignName": name}, idempotent=True, not_found=NOT_FOUND)
         except NotFoundError:
             return None
-        audit = data.get("AuditInfo") or {}
-        return Signature(
-            name=str(data.get("SignName") or name),
-            status=_status("GetSmsSign", data.get("SignStatus")),
-            status_reason=audit.get("RejectInfo") or None,
-            type=_TYPE_BY_USAGE.get(str(data.get("SignUsage"))),
-            order_id=data.get("OrderId"),
-            created_at=data.get("CreateDate"),
-            authorization_letter_id=data.get("AuthorizationLetterId"),
-            qualification_id=data.get("QualificationId"),
-            third_party=bool(data.get("ThirdParty")),
-            authorization_letter_approved=data.get("AuthorizationLetterAuditPass"),
-            trademark_id=data.get("TrademarkId"),
-            app_icp_record_id=data.get("AppIcpRecordId"),
-            remark=data.get("Remark") or None,
-            apply_scene=data.get("ApplyScene") or None,
-            attachment_urls=[str(url) for url in data.get("FileUrlList") or []],
-            sign_code=data.get("SignCode"),
-            reviewed_at=audit.get("AuditDate"),
-            carrier_registration=[_carrier(entry) for entry in data.get("SignIspRegisterDetailList") or []],
+        audit = data.optional_object("AuditInfo")
+        return data.build(
+            Signature,
+            name=data.optional_text("SignName") or name,
+            status=_status(data.optional_text("SignStatus")),
+            status_reason=audit.optional_text("RejectInfo") or None,
+            type=_TYPE_BY_USAGE.get(data.optional_text("SignUsage") or ""),
+            order_id=data.optional_text("OrderId"),
+            created_at=data.optional_text("CreateDate"),
+            authorization_letter_id=data.optional_integer("AuthorizationLetterId"),
+            qualification_id=data.optional_integer("QualificationId"),
+            third_party=bool(data.optional_flag("ThirdParty")),
+            authorization_letter_approved=data.optional_flag("AuthorizationLetterAuditPass"),
+            trademark_id=data.optional_integer("TrademarkId"),
+            app_icp_record_id=data.optional_integer("AppIcpRecordId"),
+            remark=data.optional_text("Remark") or None,
+            apply_scene=data.optional_text("ApplyScene") or None,
+            attachment_urls=data.texts("FileUrlList"),
+            sign_code=data.optional_text("SignCode"),
+            reviewed_at=audit.optional_text("AuditDate"),
+            carrier_registration=[_carrier(entry) for entry in data.objects("SignIspRegisterDetailList")],
         )
 
     def change_qualification(
@@ -194,11 +196,12 @@ class SignaturesApi:
     def list_page(self, page: int = 1, size: int = MAX_PAGE_SIZE) -> SignaturePage:
         """One page of signatures, oldest first (QuerySmsSignList; ``page`` from 1, ``size`` 1-50)."""
         data = self._rpc.call(VERSION, "QuerySmsSignList", {"PageIndex": page, "PageSize": size}, idempotent=True)
-        return SignaturePage(
-            items=[_summary(item) for item in data.get("SmsSignList") or []],
-            total_count=int(data.get("TotalCount") or 0),
-            page=int(data.get("CurrentPage") or page),
-            page_size=int(data.get("PageSize") or size),
+        return data.build(
+            SignaturePage,
+            items=[_summary(item) for item in data.objects("SmsSignList")],
+            total_count=data.optional_integer("TotalCount") or 0,
+            page=data.optional_integer("CurrentPage") or page,
+            page_size=data.optional_integer("PageSize") or size,
         )
 
     def iter_all(self) -> Iterator[SignatureSummary]:
@@ -227,33 +230,33 @@ def _application(request: SignatureRequest) -> dict[str, ParamValue]:
     }
 
 
-def _status(action: str, value: Any) -> ReviewStatus:
-    status = _STATUS_BY_WIRE.get(str(value))
-    if status is None:
-        raise AliSmsApiError(action, "InvalidResponse", f"unknown signature review status {value!r}")
-    return status
+def _status(wire: str | None) -> ReviewStatus:
+    """A SignStatus / AuditStatus; ``Unknown`` for one this module does not know (a state Alibaba adds later)."""
+    return _STATUS_BY_WIRE.get(wire or "", ReviewStatus.UNKNOWN)
 
 
-def _carrier(entry: dict[str, Any]) -> CarrierRegistration:
+def _carrier(entry: Answer) -> CarrierRegistration:
     reasons: list[str] = []
-    for reason in entry.get("RegisterStatusReasons") or []:
-        reasons.extend([str(reason.get("ReasonCode") or ""), *map(str, reason.get("ReasonDescList") or [])])
-    return CarrierRegistration(
-        carrier=str(entry.get("OperatorCode") or ""),
-        status=_CARRIER_STATUS_BY_WIRE.get(str(entry.get("RegisterStatus")), CarrierRegistrationStatus.NOT_REGISTERED),
-        completed_at=entry.get("OperatorCompleteTime"),
+    for reason in entry.objects("RegisterStatusReasons"):
+        reasons.extend([reason.optional_text("ReasonCode") or "", *reason.texts("ReasonDescList")])
+    status = _CARRIER_STATUS_BY_WIRE.get(entry.optional_text("RegisterStatus") or "")
+    return entry.build(
+        CarrierRegistration,
+        carrier=entry.optional_text("OperatorCode") or "",
+        status=CarrierRegistrationStatus.NOT_REGISTERED if status is None else status,
+        completed_at=entry.optional_text("OperatorCompleteTime"),
         reasons=[reason for reason in reasons if reason],
     )
 
 
-def _summary(item: dict[str, Any]) -> SignatureSummary:
-    reason = item.get("Reason") or {}
-    return SignatureSummary(
-        name=str(item["SignName"]),
-        status=_status("QuerySmsSignList", item.get("AuditStatus")),
-        status_reason=reason.get("RejectInfo") or None,
-        type=_TYPE_BY_USAGE.get(str(item.get("BusinessType"))),
-        order_id=item.get("OrderId"),
-        created_at=item.get("CreateDate"),
-        authorization_letter_id=item.get("AuthorizationLetterId"),
+def _summary(item: Answer) -> SignatureSummary:
+    return item.build(
+        SignatureSummary,
+        name=item.text("SignName"),
+        status=_status(item.optional_text("AuditStatus")),
+        status_reason=item.optional_object("Reason").optional_text("RejectInfo") or None,
+        type=_TYPE_BY_USAGE.get(item.optional_text("BusinessType") or ""),
+        order_id=item.optional_text("OrderId"),
+        created_at=item.optional_text("CreateDate"),
+        authorization_letter_id=item.optional_integer("AuthorizationLetterId"),
     )

@@ -18,7 +18,7 @@ from typing import Any, cast
 from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.cache import DEFAULT_MAX_AGE, ListCache, invalidates
-from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
+from pulumi_alisms.api.client import Answer, NotFoundTable, ParamValue, RpcClient
 from pulumi_alisms.errors import NotFoundError
 from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.rules.templates import TEMPLATE_KINDS_BY_CODE, TEMPLATE_TYPE_CODES, TemplateKind
@@ -124,7 +124,7 @@ class TemplatesApi:
 
         params = {**_submission(name, type, content, remark, intl_type), **(details or MainlandDetails()).params()}
         data = self._rpc.call(VERSION, "CreateSmsTemplate", params, idempotent=False, landed=landed)
-        return str(data["TemplateCode"])
+        return data.text("TemplateCode")
 
     def get(self, code: str) -> Template | None:
         """One template (GetSmsTemplate), or ``None`` when the account has no such template."""
@@ -133,20 +133,13 @@ class TemplatesApi:
                                   not_found=NOT_FOUND)  # fmt: skip
         except NotFoundError:
             return None
-        audit = data.get("AuditInfo") or {}
-        return Template(
-            template_code=str(data["TemplateCode"]),
-            name=str(data["TemplateName"]),
-            type=_kind(data["TemplateType"]),
-            content=str(data["TemplateContent"]),
-            status=_status(data.get("TemplateStatus")),
-            status_reason=audit.get("RejectInfo") or None,
-            created_at=data.get("CreateDate"),
-            order_id=data.get("OrderId"),
-            remark=data.get("Remark") or None,
-            intl_type=data.get("IntlType"),
-            signature=data.get("RelatedSignName") or None,
-            template_rule=_rule(data.get("VariableAttribute")),
+        return data.build(
+            Template,
+            **_listed(data, "TemplateType", "TemplateStatus", "AuditInfo"),
+            remark=data.optional_text("Remark") or None,
+            intl_type=data.optional_integer("IntlType"),
+            signature=data.optional_text("RelatedSignName") or None,
+            template_rule=_rule(data.optional_text("VariableAttribute")),
         )
 
     def lookup(self, code: str, recorded: Mapping[str, Any] | None = None) -> Template | None:
@@ -209,12 +202,16 @@ class TemplatesApi:
         data = self._rpc.call(
             VERSION, "QuerySmsTemplateList", {"PageIndex": page, "PageSize": size}, idempotent=True
         )  # fmt: skip
-        items = [_summary(item) for item in data.get("SmsTemplateList") or []]
-        return TemplatePage(
+        items = [
+            item.build(TemplateSummary, **_listed(item, "OuterTemplateType", "AuditStatus", "Reason"))
+            for item in data.objects("SmsTemplateList")
+        ]
+        return data.build(
+            TemplatePage,
             items=items,
-            total_count=int(data.get("TotalCount") or 0),
-            page=int(data.get("CurrentPage") or page),
-            page_size=int(data.get("PageSize") or size),
+            total_count=data.optional_integer("TotalCount") or 0,
+            page=data.optional_integer("CurrentPage") or page,
+            page_size=data.optional_integer("PageSize") or size,
         )
 
     def iter_all(self) -> Iterator[TemplateSummary]:
@@ -259,35 +256,31 @@ def _unchanged_since_approved(listed: TemplateSummary, recorded: Mapping[str, An
     return all(recorded.get(name) == getattr(listed, name) for name in ("template_code", "name", "type", "content"))
 
 
-def _kind(value: Any) -> TemplateKind | str:
+def _kind(text: str) -> TemplateKind | str:
     """The kind of a wire TemplateType/OuterTemplateType; the code as text for a kind this project does not know."""
-    text = str(value)
     kind = TEMPLATE_KINDS_BY_CODE.get(int(text)) if text.isdigit() else None
     return text if kind is None else cast(TemplateKind, kind)
 
 
-def _rule(value: Any) -> dict[str, str] | None:
+def _rule(value: str | None) -> dict[str, str] | None:
     """GetSmsTemplate's VariableAttribute (a JSON object as text, like TemplateRule), or ``None``."""
     try:
-        rule = json.loads(value) if isinstance(value, str) and value.strip() else value
+        rule = json.loads(value) if value and value.strip() else None
     except ValueError:
         return None
     return {str(key): str(item) for key, item in rule.items()} if isinstance(rule, dict) and rule else None
 
 
-def _status(value: Any) -> ReviewStatus:
-    return _STATUS_BY_WIRE.get(str(value), ReviewStatus.UNKNOWN)
-
-
-def _summary(item: dict[str, Any]) -> TemplateSummary:
-    reason = item.get("Reason") or {}
-    return TemplateSummary(
-        template_code=str(item["TemplateCode"]),
-        name=str(item["TemplateName"]),
-        type=_kind(item["OuterTemplateType"]),
-        content=str(item["TemplateContent"]),
-        status=_status(item.get("AuditStatus")),
-        status_reason=reason.get("RejectInfo") or None,
-        created_at=item.get("CreateDate"),
-        order_id=item.get("OrderId"),
-    )
+def _listed(entry: Answer, type_field: str, status_field: str, review_field: str) -> dict[str, Any]:
+    """The :class:`TemplateSummary` fields of a GetSmsTemplate answer or a QuerySmsTemplateList entry (which
+    name the type, the status and the review details differently). A status it does not know is ``Unknown``."""
+    return {
+        "template_code": entry.text("TemplateCode"),
+        "name": entry.text("TemplateName"),
+        "type": _kind(entry.text(type_field)),
+        "content": entry.text("TemplateContent"),
+        "status": _STATUS_BY_WIRE.get(entry.optional_text(status_field) or "", ReviewStatus.UNKNOWN),
+        "status_reason": entry.optional_object(review_field).optional_text("RejectInfo") or None,
+        "created_at": entry.optional_text("CreateDate"),
+        "order_id": entry.optional_text("OrderId"),
+    }

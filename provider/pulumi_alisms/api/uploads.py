@@ -13,7 +13,7 @@ import re
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from pulumi_alisms.api.client import RpcClient
+from pulumi_alisms.api.client import Answer, RpcClient
 from pulumi_alisms.errors import AliSmsApiError
 
 VERSION = "2017-05-25"
@@ -52,12 +52,12 @@ class UploadsApi:
     def qualification_policy(self) -> UploadPolicy:
         """A policy for qualification documents and authorization letters (GetQualificationOssInfo, BizType dysms)."""
         data = self._rpc.call(VERSION, "GetQualificationOssInfo", {"BizType": "dysms"}, idempotent=True)
-        return _policy(data.get("Data") or {}, "Expire")
+        return _policy(data.object("Data"), "Expire")
 
     def attachment_policy(self) -> UploadPolicy:
         """A policy for a signature's or template's further materials (GetOSSInfoForUploadFile, fcMediaSms)."""
         data = self._rpc.call(VERSION, "GetOSSInfoForUploadFile", {"BizType": "fcMediaSms"}, idempotent=True)
-        return _policy(data.get("Model") or {}, "ExpireTime")
+        return _policy(data.object("Model"), "ExpireTime")
 
     def upload(self, policy: UploadPolicy, file_name: str, content: bytes, content_type: str | None = None) -> str:
         """Upload one file with a policy (OSS PostObject to the policy's host); returns the object key."""
@@ -88,14 +88,17 @@ class UploadsApi:
         return self.upload(self.attachment_policy(), file_name, content, content_type)
 
 
-def _policy(data: dict[str, object], expire_field: str) -> UploadPolicy:
-    return UploadPolicy(
-        host=str(data.get("Host") or ""),
-        start_path=str(data.get("StartPath") or ""),
-        access_key_id=str(data.get("AccessKeyId") or ""),
-        policy=str(data.get("Policy") or ""),
-        signature=str(data.get("Signature") or ""),
-        expires_at=int(str(data.get(expire_field) or 0)),
+def _policy(data: Answer, expire_field: str) -> UploadPolicy:
+    """The policy of a GetQualificationOssInfo / GetOSSInfoForUploadFile answer: without its host, key id, policy
+    or signature no upload can be made, so each is required."""
+    return data.build(
+        UploadPolicy,
+        host=data.text("Host"),
+        start_path=data.optional_text("StartPath") or "",
+        access_key_id=data.text("AccessKeyId"),
+        policy=data.text("Policy"),
+        signature=data.text("Signature"),
+        expires_at=data.optional_integer(expire_field) or 0,
     )
 
 
