@@ -40,7 +40,8 @@ QUALIFICATION: dict[str, Any] = {
     "name": "ExampleTech", "company_name": COMPANY, "organization_code": CREDIT_CODE,
     "business_license_validity": "2020-01-01~2099-12-31", "legal_person_id_validity": "2020-01-01~2040-01-01",
     "admin_id_validity": "2020-01-01~2040-01-01",
-    "documents": [{"type": "admin_id_front", "path": "docs/front.jpg"}, {"type": "admin_id_back", "path": "docs/back.jpg"}],
+    "documents": [{"type": "admin_id_front", "path": "docs/front.jpg"},
+                  {"type": "admin_id_back", "path": "docs/back.jpg"}],
 }  # fmt: skip
 PERSONAL = {"legal_person_name": "张三", "legal_person_id_number": "330100199001011234", "admin_name": "李四",
             "admin_id_number": "330100199202025678", "admin_phone": ADMIN_PHONE}  # fmt: skip
