@@ -310,7 +310,8 @@ def test_plan_follows_the_resources_replace_rules(
         },
         tmp_path,
     )
-    changes_by_key = by_key(changes)
+    # The signed fixture's qualification and signature are undeclared here: deletions, not this test's subject.
+    changes_by_key = by_key([change for change in changes if change.kind not in ("qualification", "signature")])
     assert set(changes_by_key) == {"oncall", "fraud_protection", "login", "parcel", "my", "id"}
 
     contact = changes_by_key["oncall"]
@@ -406,11 +407,19 @@ def test_plan_deletes_undeclared_objects_but_not_settings(account: AccountClient
     changes, _ = spec_of(account, {}, tmp_path)
     assert sorted((change.action, change.kind, change.label) for change in changes) == [
         ("delete", "contact", "On-call SRE"),
+        ("delete", "qualification", "ExampleTech"),
         ("delete", "sender_id", "ACMEPAY for ID"),
         ("delete", "sender_id", "ACMEPAY for MY"),
+        ("delete", "signature", SIGNATURE),
         ("delete", "template", "Delivery notice"),
         ("delete", "template", "Login code"),
     ]  # thresholds, frequency limits and fraud protection are left as they are
+
+
+def signed_qualification(account: AccountClient) -> int:
+    """The id of the signed fixture's qualification."""
+    (qualification,) = account.qualifications.iter_all()
+    return qualification.qualification_id
 
 
 def test_drift_lists_unmanaged_objects_and_registrations_needing_attention(
@@ -460,6 +469,8 @@ def test_drift_lists_unmanaged_objects_and_registrations_needing_attention(
     assert report.changes == () and not report.clean
     assert {(item.kind, item.id) for item in report.unmanaged} == {
         ("contact", "1"),
+        ("qualification", str(signed_qualification(account))),
+        ("signature", signed),
         ("template", ids["notice"]),
         ("sender_id", ids["approved"]),
         ("frequency_limits", "international"),
@@ -503,8 +514,10 @@ def test_drift_cli_exit_codes_and_json(
     assert report["unmanaged"] == [{"kind": "contact", "id": "2", "label": "Night shift", "status": None, "detail": ""}]
     waiting, rejected = report["attention"]
     assert set(waiting) == {
+        "kind",
         "id",
         "key",
+        "label",
         "country",
         "sender_id",
         "status",
@@ -528,7 +541,7 @@ def test_drift_cli_exit_codes_and_json(
     text = run_cli("drift", path, env=env)
     assert text.returncode == 2
     assert "In the account, not in the file (1):" in text.stdout
-    assert "Registrations that need attention (2):" in text.stdout
+    assert "Needing attention (2):" in text.stdout
     assert "waiting for documents, due" in text.stdout and "(30 days left)" in text.stdout
     assert "NEXT ACTION" in text.stdout and "fix_and_resubmit" in text.stdout
 
@@ -579,7 +592,8 @@ def test_a_large_account_costs_a_few_list_calls(
     calls = admin.stats(store)
     assert calls.pop("ListSenderIdRegistrations") == 3
     assert "GetSenderIdRegistration" not in calls and "GetSmsTemplate" not in calls
-    assert sum(calls.values()) == 8  # templates, contacts, two thresholds, two frequency limits, fraud limits+switch
+    # templates, qualifications, signatures, contacts, two thresholds, two frequency limits, fraud limits+switch
+    assert sum(calls.values()) == 10
 
 
 def test_slug_keys() -> None:

@@ -11,6 +11,11 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import pytest
 
+from mainland_helpers import ADMIN_PHONE, COMPANY, CREDIT_CODE, latest_code, submit_qualification
+from pulumi_alisms.api.account import open_account
+from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.emulator import admin
+from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.kinds import KINDS, Kind
 from pulumi_alisms.spec.models import AccountSpec
 
@@ -23,6 +28,15 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "MessageTemplate": {"name": "Login", "type": "international", "intl_type": 2, "content": "Your code is ${code}."},
     "SenderId": {"country": "MY", "sender_id": "ACMEPAY", "company_name": "Acme", "use_case": "otp",
                  "sample_templates": ["Your Acme code is 482913."]},
+    "Qualification": {"name": "ExampleTech", "company_name": COMPANY, "organization_code": CREDIT_CODE,
+                      "business_license_validity": "2020-01-01~2099-12-31", "legal_person_name": "张三",
+                      "legal_person_id_number": "330100199001011234",
+                      "legal_person_id_validity": "2020-01-01~2040-01-01",
+                      "admin_name": "李四", "admin_id_number": "330100199202025678",
+                      "admin_id_validity": "2020-01-01~2040-01-01", "admin_phone": ADMIN_PHONE,
+                      "documents": [{"type": "admin_id_front", "path": "front.jpg"},
+                                    {"type": "admin_id_back", "path": "back.jpg"}]},
+    "Signature": {"name": "示例科技", "source": "company", "qualification_id": 0},
 }  # fmt: skip
 SCALARS = (str, int, bool)
 by_name = pytest.mark.parametrize("kind", KINDS, ids=[kind.name for kind in KINDS])
@@ -105,14 +119,36 @@ def test_a_create_answers_with_exactly_the_declared_outputs(
 ) -> None:
     monkeypatch.setenv("ALISMS_ENDPOINT", "embedded")
     monkeypatch.setenv("ALISMS_STATE_FILE", str(tmp_path / "account.db"))
+    monkeypatch.chdir(tmp_path)
     provider = kind.provider_class()()
     kind.args_class()(**EXAMPLES[kind.name])  # what a program writes is accepted as it is
 
-    checked = provider.check({}, EXAMPLES[kind.name])
+    checked = provider.check({}, {**EXAMPLES[kind.name], **mainland_prerequisites(kind, tmp_path)})
     assert checked.failures == []
     created = provider.create(checked.inputs)
 
     assert set(created.outs) == set(outputs_of(kind))
+
+
+def mainland_prerequisites(kind: Kind, tmp_path: Path) -> dict[str, Any]:
+    """What a mainland example needs from the account first: a texted code and document files for a
+    qualification, an approved qualification for a signature."""
+    if kind.name not in ("Qualification", "Signature"):
+        return {}
+    store = Store(tmp_path / "account.db")
+    store.set_setting("review_speed", "instant")
+    client = open_account(AccountSettings(state_file=store.path))
+    try:
+        if kind.name == "Signature":
+            qualification_id = submit_qualification(client, store)
+            admin.approve(store, str(qualification_id), kind="qualification")
+            return {"qualification_id": qualification_id}
+        for name in ("front.jpg", "back.jpg"):
+            (tmp_path / name).write_bytes(b"\xff\xd8" + name.encode())
+        client.qualifications.request_phone_code(ADMIN_PHONE)
+        return {"certify_code": latest_code(store)}
+    finally:
+        client.close()
 
 
 def test_the_account_file_has_one_section_per_kind_with_its_entry_model() -> None:

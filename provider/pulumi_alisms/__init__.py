@@ -4,12 +4,9 @@ Each resource kind's class and ``*Args`` (``pulumi_alisms.kinds``), and the ``Sm
 imported lazily so ``import pulumi_alisms`` stays fast; ``from pulumi_alisms import SenderId`` loads the Pulumi
 SDK on first use. Type checkers read the imports below instead (the package ships ``py.typed``).
 
-``Qualification`` and ``Signature`` (Chinese mainland) are exported beside the kinds but are not kinds yet: they
-have no account-file section (``MAINLAND_RESOURCES``).
-
 Providers are not part of the top-level API: import them from their module, e.g.
-``from pulumi_alisms.resources.sender_id import SenderIdProvider``. The top-level ``*Provider`` names still work
-in this release, with a ``DeprecationWarning``.
+``from pulumi_alisms.resources.sender_id import SenderIdProvider``. The top-level ``*Provider`` names of the kinds
+that had them (``DEPRECATED_PROVIDERS``) still work in this release, with a ``DeprecationWarning``.
 """
 
 import functools
@@ -17,8 +14,9 @@ import importlib
 import warnings
 from typing import TYPE_CHECKING, Any
 
-MAINLAND_RESOURCES = ("Qualification", "Signature")
-"""Resources exported without being kinds (no account-file section yet): their modules are their snake_case names."""
+DEPRECATED_PROVIDERS = ("AlertContact", "SuspensionThreshold", "SendFrequencyLimit", "FraudProtection",
+                        "MessageTemplate", "SenderId")  # fmt: skip
+"""The kinds whose providers were exported at the top level (the mainland kinds' never were)."""
 
 if TYPE_CHECKING:
     from pulumi_alisms.resources.alert_contact import AlertContact as AlertContact
@@ -54,9 +52,7 @@ def exports() -> dict[str, str]:
     from pulumi_alisms.kinds import KINDS
 
     resources = {name: kind.resource_module for kind in KINDS for name in (kind.name, f"{kind.name}Args")}
-    mainland = {name: f"pulumi_alisms.resources.{resource.lower()}" for resource in MAINLAND_RESOURCES
-                for name in (resource, f"{resource}Args")}  # fmt: skip
-    return resources | mainland | {"SmsAccount": "pulumi_alisms.spec.component"}
+    return resources | {"SmsAccount": "pulumi_alisms.spec.component"}
 
 
 @functools.cache
@@ -64,7 +60,7 @@ def deprecated_exports() -> dict[str, str]:
     """Names still served at the top level for one release, with a warning: name -> the module that defines it."""
     from pulumi_alisms.kinds import KINDS
 
-    return {f"{kind.name}Provider": kind.resource_module for kind in KINDS}
+    return {f"{kind.name}Provider": kind.resource_module for kind in KINDS if kind.name in DEPRECATED_PROVIDERS}
 
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no attribute beyond them

@@ -17,8 +17,10 @@ from pulumi_alisms.inputs import (
     alert_contact,
     fraud_protection,
     message_template,
+    qualification,
     send_frequency_limit,
     sender_id,
+    signature,
     suspension_threshold,
 )
 from pulumi_alisms.inputs.diff import Diff
@@ -40,8 +42,9 @@ class PairingRule:
 
 @dataclass(frozen=True)
 class Listed:
-    """Objects the account lists (contacts, templates, registrations). Plan and drift try the rules strongest
-    first; each live object serves one entry at most, the newest first. Unpaired live objects are undeclared."""
+    """Objects the account lists (contacts, qualifications, signatures, templates, registrations). Plan and drift
+    try the rules strongest first; each live object serves one entry at most, the newest first. Unpaired live
+    objects are undeclared."""
 
     rules: tuple[PairingRule, ...]
 
@@ -125,8 +128,20 @@ def _same(*fields: str) -> PairingRule:
     return PairingRule(key, key)
 
 
-def _import_id(entry: sender_id.SenderIdEntry) -> str | None:
+def _import_id(entry: sender_id.SenderIdEntry | qualification.QualificationEntry) -> str | None:
     return entry.import_id
+
+
+def _qualification_id(found: Any) -> str:
+    return str(found.qualification_id)
+
+
+def _declared_name(entry: qualification.QualificationEntry) -> str | None:
+    return None if entry.import_id is not None else entry.name
+
+
+def _name(found: Any) -> str:
+    return str(found.name)
 
 
 def _registration_id(registration: Any) -> str:
@@ -173,6 +188,20 @@ KINDS: tuple[Kind, ...] = (
         child="fraud", report_kind="fraud_protection",
         pairing=Setting(lambda _key, _entry: fraud_protection.FRAUD_PROTECTION_ID, "OTP abuse prevention",
                         dict.fromkeys(fraud_protection.FRAUD_FIELDS)),
+    ),
+    Kind(
+        name="Qualification", module="qualification", inputs_model=qualification.QualificationInputs,
+        diff=qualification.diff, section="qualifications", layout="named",
+        entry_model=qualification.QualificationEntry, entry_problems=qualification.entry_problems,
+        child="qualification", report_kind="qualification",
+        pairing=Listed((PairingRule(_import_id, _qualification_id), PairingRule(_declared_name, _name))),
+        entry_inputs=qualification.entry_inputs, entry_import=_import_id,
+    ),
+    Kind(
+        name="Signature", module="signature", inputs_model=signature.SignatureInputs, diff=signature.diff,
+        section="signatures", layout="named", entry_model=signature.SignatureEntry,
+        entry_problems=signature.entry_problems, child="signature", report_kind="signature",
+        pairing=Listed((_same("name"),)), entry_inputs=signature.entry_inputs,
     ),
     Kind(
         name="MessageTemplate", module="message_template", inputs_model=message_template.MessageTemplateInputs,

@@ -127,7 +127,9 @@ def _register_live(sub: Commands) -> None:
         "drift",
         help="report where the live account differs from FILE (exit 2: drift)",
         description="Compare FILE with the live account: declared objects that differ, objects and settings "
-        "the file does not declare, and registrations that are Rejected, Expired or waiting for documents. "
+        "the file does not declare, and objects that need attention: registrations Rejected, Expired or waiting "
+        "for documents, qualifications and signatures rejected or lapsed, signatures waiting for carrier "
+        "registration. "
         "Exit 0: clean; 2: drift; 1: error or invalid file.",
     )
     drift.add_argument("file", metavar="FILE", help="the account file")
@@ -196,10 +198,10 @@ def _drift(args: argparse.Namespace) -> int:
             rows = [[item.kind, item.id, item.label, item.status or "", item.detail] for item in report.unmanaged]
             print(table(["KIND", "ID", "NAME", "STATUS", "DETAIL"], rows))
         if report.attention:
-            print(f"\nRegistrations that need attention ({len(report.attention)}):")
-            rows = [[item.id, item.key or "(not in the file)", f"{item.sender_id} for {item.country}", item.status,
-                     item.next_action, item.detail] for item in report.attention]  # fmt: skip
-            print(table(["ID", "KEY", "SENDER ID", "STATUS", "NEXT ACTION", "DETAIL"], rows))
+            print(f"\nNeeding attention ({len(report.attention)}):")
+            rows = [[item.kind, item.id, item.key or "(not in the file)", item.label, item.status, item.next_action,
+                     item.detail] for item in report.attention]  # fmt: skip
+            print(table(["KIND", "ID", "KEY", "NAME", "STATUS", "NEXT ACTION", "DETAIL"], rows))
     failing = [category for category in args.fail_on if getattr(report, category)]
     return CHANGES_EXIT if failing else 0
 
@@ -248,6 +250,8 @@ def _spec_counts(spec: "AccountSpec") -> list[str]:
     """What an account file declares, every section counted."""
     counts = [_count(len(spec.contacts), "contact"), _count(len(spec.thresholds), "threshold"),
               _count(len(spec.templates), "template"), _count(len(spec.sender_ids), "sender ID")]  # fmt: skip
+    counts += [_count(len(entries), noun) for entries, noun in ((spec.qualifications, "qualification"),
+                                                                (spec.signatures, "signature")) if entries]  # fmt: skip
     counts += [name for name, value in (("frequency limits", spec.frequency_limits),
                                         ("fraud protection", spec.fraud_protection)) if value is not None]  # fmt: skip
     return counts

@@ -56,8 +56,8 @@ class QualificationDocument(BaseModel):
     path: str = Field(min_length=1)
 
 
-class QualificationInputs(BaseModel):
-    """Checked inputs of a ``Qualification``; validity periods are ``YYYY-MM-DD~YYYY-MM-DD``."""
+class QualificationFields(BaseModel):
+    """What a qualification declares besides personal data: the entity, the validity periods, documents, options."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -66,17 +66,11 @@ class QualificationInputs(BaseModel):
     company_type: CompanyType = "COMPANY"
     organization_code: str
     business_license_validity: str
-    legal_person_name: str
     legal_person_id_type: IdCardType = "identityCard"
-    legal_person_id_number: str
     legal_person_id_validity: str
-    admin_name: str
     admin_id_type: IdCardType = "identityCard"
-    admin_id_number: str
     admin_id_validity: str
-    admin_phone: str
     documents: list[QualificationDocument] = []
-    certify_code: str | None = None
     use_by_self: bool = True
     share: bool = False
     remark: str | None = None
@@ -85,19 +79,44 @@ class QualificationInputs(BaseModel):
     deletion_protection: bool = True
 
 
-def input_problems(inputs: QualificationInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field (never repeating a personal value)."""
+class QualificationInputs(QualificationFields):
+    """Checked inputs of a ``Qualification``; validity periods are ``YYYY-MM-DD~YYYY-MM-DD``."""
+
+    legal_person_name: str
+    legal_person_id_number: str
+    admin_name: str
+    admin_id_number: str
+    admin_phone: str
+    certify_code: str | None = None
+
+
+class QualificationEntry(QualificationFields):
+    """A qualification in an account file: no personal data (``SECRET_FIELDS``), which ``SmsAccount`` takes as
+    secrets (``qualification_secrets``) and the file never holds; ``import`` adopts an existing qualification
+    by its id (its documents are then not required until an amendment uploads them)."""
+
+    import_id: str | None = Field(None, alias="import")
+
+
+def input_problems(inputs: QualificationFields, *, existing: bool = False) -> list[Problem]:
+    """Every offline rule for these inputs (or an account file's entry, without personal data), named by field
+    (never repeating a personal value). An ``existing`` qualification (in state, or imported) with no documents
+    declared keeps those it was submitted with: the required documents are not asked for."""
     values = inputs.model_dump(include=set(AMENDABLE_FIELDS + REPLACING_FIELDS) - {"documents"})
     problems = qualification_problems({**values, "qualification_name": values.pop("name")})
     problems = [Problem("name", p.message) if p.field == "qualification_name" else p for p in problems]
     counts: Counter[str] = Counter(document.type for document in inputs.documents)
-    for kind in REQUIRED_DOCUMENTS:
+    for kind in REQUIRED_DOCUMENTS if inputs.documents or not existing else ():
         if counts[kind] == 0:
             problems.append(Problem("documents", f"needs a {kind} document (the administrator's ID document)"))
     for kind in SINGLE_DOCUMENTS:
         if counts[kind] > 1:
             problems.append(Problem("documents", f"has {counts[kind]} {kind} documents; give one"))
-    if not inputs.use_by_self and not any(counts[kind] for kind in LICENSE_TYPES):
+    if (
+        not inputs.use_by_self
+        and not any(counts[kind] for kind in LICENSE_TYPES)
+        and (inputs.documents or not existing)
+    ):
         licenses = ", ".join(LICENSE_TYPES)
         problems.append(Problem("documents", "a qualification for another entity (use_by_self false) needs a "
                                 f"business license document: one of {licenses}"))  # fmt: skip
@@ -107,9 +126,21 @@ def input_problems(inputs: QualificationInputs) -> list[Problem]:
             problems += control
         elif problem := document_problem(document.path):
             problems.append(Problem(field, problem))
-    if inputs.certify_code is not None and not inputs.certify_code.strip():
+    code = inputs.certify_code if isinstance(inputs, QualificationInputs) else None
+    if code is not None and not code.strip():
         problems.append(Problem("certify_code", "must not be empty; leave it unset to have a code sent"))
     return problems
+
+
+def entry_problems(entry: QualificationEntry) -> list[Problem]:
+    """The rules of an account-file entry: an entry with ``import`` names an existing qualification."""
+    return input_problems(entry, existing=entry.import_id is not None)
+
+
+def entry_inputs(_key: str, entry: QualificationEntry) -> dict[str, Any]:
+    """The resource inputs an account-file entry declares, less the personal data (``import`` is a resource
+    option, not an input)."""
+    return entry.model_dump(mode="json", exclude={"import_id"})
 
 
 def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:

@@ -30,14 +30,13 @@ LOCAL_FIELDS = ("wait_for", "wait_timeout", "deletion_protection")
 DEFAULT_WAIT_TIMEOUT = 3600
 
 
-class SignatureInputs(BaseModel):
-    """Checked inputs of a ``Signature``."""
+class SignatureFields(BaseModel):
+    """What a signature declares besides its qualification."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str
     source: SignatureSource
-    qualification_id: int
     type: SignatureType = "general"
     remark: str | None = None
     apply_scene: str | None = None
@@ -50,8 +49,22 @@ class SignatureInputs(BaseModel):
     deletion_protection: bool = True
 
 
-def input_problems(inputs: SignatureInputs) -> list[Problem]:
-    """Every offline rule for these inputs, named by field."""
+class SignatureInputs(SignatureFields):
+    """Checked inputs of a ``Signature``."""
+
+    qualification_id: int
+
+
+class SignatureEntry(SignatureFields):
+    """A signature in an account file: its qualification is a key of the file's ``qualifications``
+    (``qualification``) or the id of one in the account (``qualification_id``)."""
+
+    qualification: str | None = None
+    qualification_id: int | None = None
+
+
+def input_problems(inputs: SignatureFields) -> list[Problem]:
+    """Every offline rule for these inputs (or an account file's entry), named by field."""
     problems = [
         *signature_name_problems("name", inputs.name),
         *source_problems(inputs.source, apply_scene=inputs.apply_scene, trademark_id=inputs.trademark_id,
@@ -61,6 +74,21 @@ def input_problems(inputs: SignatureInputs) -> list[Problem]:
     if inputs.third_party and inputs.authorization_letter_id is None:
         problems.append(Problem("authorization_letter_id", "a signature for third-party use needs one"))
     return problems
+
+
+def entry_problems(entry: SignatureEntry) -> list[Problem]:
+    """The rules of an account-file entry: the inputs' rules, and one qualification, by key or by id."""
+    problems = input_problems(entry)
+    if (entry.qualification is None) == (entry.qualification_id is None):
+        problems.append(Problem("qualification", "give either qualification (a key of qualifications) or "
+                                "qualification_id (the id of an approved qualification in the account)"))  # fmt: skip
+    return problems
+
+
+def entry_inputs(_key: str, entry: SignatureEntry) -> dict[str, Any]:
+    """The resource inputs an account-file entry declares; ``qualification_id`` is ``None`` when the entry names
+    a qualification by key (the qualification's id, once it exists)."""
+    return entry.model_dump(mode="json", exclude={"qualification"})
 
 
 def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:

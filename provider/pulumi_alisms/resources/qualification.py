@@ -101,8 +101,10 @@ def _submission(inputs: Mapping[str, Any], documents: QualificationDocuments) ->
 class QualificationProvider(AccountProvider):
     """Submits, tracks, amends and deletes mainland qualifications; the id is the qualification group id."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return checked(QualificationInputs, {**news, **_plain(news)}, input_problems)
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        existing = bool(without_provider(olds))  # in state, or being imported
+        return checked(QualificationInputs, {**news, **_plain(news)},
+                       lambda inputs: input_problems(inputs, existing=existing))  # fmt: skip
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return diff_result(diff(_plain(olds), _plain(news)))

@@ -6,7 +6,7 @@ fails fast on a rejection. Diff rules: ``pulumi_alisms.inputs.signature``.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
@@ -27,6 +27,7 @@ from pulumi_alisms.resources._base import (
     AccountProvider,
     args_to_props,
     checked,
+    constructor_args,
     diff_result,
     poll_until,
     progress,
@@ -176,8 +177,30 @@ class Signature(pulumi.dynamic.Resource, module="alisms", name="Signature"):
 
     name: pulumi.Output[str]
     """The signature name; also the resource id."""
+    source: pulumi.Output[SignatureSource]
+    """``company``, ``website``, ``app``, ``official_account``, ``ecommerce_store`` or ``trademark``, as declared."""
     qualification_id: pulumi.Output[int]
     """The qualification the signature belongs to."""
+    type: pulumi.Output[SignatureType]
+    """``otp`` or ``general``, as declared."""
+    remark: pulumi.Output[str | None]
+    """The note for the reviewer."""
+    apply_scene: pulumi.Output[str | None]
+    """The link or name of the app, website, account or store, as declared."""
+    third_party: pulumi.Output[bool]
+    """Whether the signature is for another entity."""
+    authorization_letter_id: pulumi.Output[int | None]
+    """The authorization letter covering the signature."""
+    trademark_id: pulumi.Output[int | None]
+    """The trademark of the ``trademark`` source."""
+    app_icp_record_id: pulumi.Output[int | None]
+    """The app's ICP record of the ``app`` source."""
+    wait_for: pulumi.Output[SignatureWaitFor]
+    """``none``, ``approved`` or ``registered``, as declared."""
+    wait_timeout: pulumi.Output[int]
+    """Seconds to wait for ``wait_for``, as declared (default 3600)."""
+    deletion_protection: pulumi.Output[bool]
+    """Whether deleting an approved signature is refused, as declared (default true)."""
     status: pulumi.Output[str]
     """``UnderReview``, ``Approved``, ``Rejected`` or ``Cancelled``, as of the last create, update or refresh."""
     status_reason: pulumi.Output[str | None]
@@ -194,6 +217,32 @@ class Signature(pulumi.dynamic.Resource, module="alisms", name="Signature"):
     next_action_due_at: pulumi.Output[str | None]
     """When ``next_action`` is due; unset (signatures have no deadline)."""
 
-    def __init__(self, resource_name: str, args: SignatureArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        props = {name: value for name, value in args_to_props(args).items() if value is not None}
+    @overload
+    def __init__(self, resource_name: str, args: SignatureArgs, opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        name: pulumi.Input[str],
+        source: pulumi.Input[SignatureSource],
+        qualification_id: pulumi.Input[int],
+        type: pulumi.Input[SignatureType] | None = None,
+        remark: pulumi.Input[str] | None = None,
+        apply_scene: pulumi.Input[str] | None = None,
+        third_party: pulumi.Input[bool] | None = None,
+        authorization_letter_id: pulumi.Input[int] | None = None,
+        trademark_id: pulumi.Input[int] | None = None,
+        app_icp_record_id: pulumi.Input[int] | None = None,
+        wait_for: pulumi.Input[SignatureWaitFor] | None = None,
+        wait_timeout: pulumi.Input[int] | None = None,
+        deletion_protection: pulumi.Input[bool] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        """Takes a ``SignatureArgs`` or its fields as keywords, as pulumi-aws resources do."""
+        given, opts = constructor_args(SignatureArgs, args, kwargs)
+        props = {name: value for name, value in args_to_props(given).items() if value is not None}
         super().__init__(SignatureProvider(), resource_name, register_outputs(props, OUTPUT_FIELDS), opts)

@@ -2,8 +2,10 @@
 
 Actions follow the resources' own diff rules (``pulumi_alisms.inputs``: the providers answer the engine with
 the same functions), so ``alisms plan`` and ``pulumi preview`` agree on what replaces and what updates in
-place. Live contacts, templates and registrations that the file does not declare are deletions (Rejected and
-Expired registrations hold nothing and are never listed); settings the file leaves out are never deleted.
+place. Live contacts, qualifications, signatures, templates and registrations that the file does not declare are
+deletions (Rejected and Expired registrations hold nothing and are never listed); settings the file leaves out
+are never deleted. A qualification's personal data is not in the file: it is taken as declared, as are the
+fields the account does not report (a qualification's documents, a signature's source).
 In console mode the registrations are the records file's, whose company, website, use case and samples are
 unknown and taken as declared; their notes say what to do in Alibaba's console.
 """
@@ -13,12 +15,17 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pulumi_alisms.api.contacts import Contact
+from pulumi_alisms.api.qualifications import QualificationRecord
 from pulumi_alisms.api.sender_ids import Registration
+from pulumi_alisms.api.signatures import SignatureSummary
 from pulumi_alisms.api.templates import TemplateSummary
+from pulumi_alisms.inputs import qualification, signature
 from pulumi_alisms.inputs.message_template import MessageTemplateInputs
+from pulumi_alisms.inputs.qualification import QualificationEntry
 from pulumi_alisms.inputs.sender_id import AMENDABLE_FIELDS as SENDER_AMENDABLE_FIELDS
 from pulumi_alisms.inputs.sender_id import LOCAL_FIELDS as SENDER_LOCAL_FIELDS
 from pulumi_alisms.inputs.sender_id import SenderIdEntry
+from pulumi_alisms.inputs.signature import SignatureEntry
 from pulumi_alisms.kinds import KINDS, Kind, Setting
 from pulumi_alisms.rules.statuses import CLOSED_REGISTRATION_STATUSES, RegistrationStatus, ReviewStatus
 from pulumi_alisms.spec.live import LiveAccount, sender_label
@@ -69,6 +76,8 @@ def changes(spec: AccountSpec, live: LiveAccount, pairing: Pairing) -> list[Chan
             found += _setting_changes(kind, kind.pairing, spec, live)
             continue
         declared = kind.entries(spec)
+        if kind.name == "Signature":
+            declared = {key: _with_qualification_id(entry, pairing) for key, entry in declared.items()}
         paired = pairing[kind.name]
         change, deletion = _LISTED_CHANGES[kind.name]
         found += [change(kind, key, declared[key], live_object, live) for key, live_object in paired.items()]
@@ -217,10 +226,86 @@ def _deleted_registration(kind: Kind, registration: Registration) -> Change | No
                   registration.status, (), notes)  # fmt: skip
 
 
+def _qualification_change(
+    kind: Kind, key: str, entry: QualificationEntry, found: QualificationRecord | None, live: LiveAccount
+) -> Change | None:
+    news = kind.entry_inputs(key, entry)
+    if found is None:
+        note = "a verification code is texted to the administrator's phone: SmsAccount needs it as certify_code"
+        return _created(kind, key, entry.name, news, [note])
+    detail = live.qualification_details.get(found.qualification_id)
+    reported = ("company_name", "company_type", "organization_code", "business_license_validity",
+                "legal_person_id_type", "legal_person_id_validity", "admin_id_type", "admin_id_validity",
+                "use_by_self", "share")  # fmt: skip
+    olds = {name: news[name] for name in (*reported, *qualification.LOCAL_FIELDS)}  # unknown: as declared
+    if detail is not None:
+        olds.update({name: value for name in reported if (value := getattr(detail, name)) is not None})
+        olds["remark"] = detail.remark
+    else:
+        olds["remark"] = news["remark"]
+    olds.update(name=found.name, status=found.status)  # documents are not reported: never compared (as imported)
+    change = _diffed(kind, olds, news, key=key, id_=str(found.qualification_id), label=found.name,
+                     status=found.status)  # fmt: skip
+    if change is None:
+        return None
+    if change.action == "replace":
+        note = "company type, organization code, use and sharing cannot be amended: it is deleted and submitted again"
+    else:
+        note = "amended and resubmitted for review, with a fresh verification code (certify_code)"
+    return replace(change, notes=(note,))
+
+
+def _deleted_qualification(kind: Kind, found: QualificationRecord) -> Change:
+    notes = ("approved",) if found.status == ReviewStatus.APPROVED else ()
+    return Change("delete", kind.report_kind, None, str(found.qualification_id), found.name, found.status, (), notes)
+
+
+def _with_qualification_id(entry: SignatureEntry, pairing: Pairing) -> SignatureEntry:
+    """A signature entry naming a qualification by key, with that qualification's live id (if it exists)."""
+    if entry.qualification is None:
+        return entry
+    found = pairing["Qualification"].get(entry.qualification)
+    return entry.model_copy(update={"qualification_id": None if found is None else found.qualification_id})
+
+
+def _signature_change(
+    kind: Kind, key: str, entry: SignatureEntry, found: SignatureSummary | None, live: LiveAccount
+) -> Change | None:
+    news = kind.entry_inputs(key, entry)
+    if found is None:
+        pending = entry.qualification is not None and entry.qualification_id is None
+        notes = [f"once qualifications.{entry.qualification} is created and approved"] if pending else []
+        return _created(kind, key, entry.name, news, notes)
+    detail = live.signature_details.get(found.name)
+    olds = {name: news[name] for name in (*signature.AMENDABLE_FIELDS, *signature.LOCAL_FIELDS)}  # as declared
+    olds.update(name=found.name, status=found.status, qualification_id=news["qualification_id"])
+    if found.type is not None:
+        olds["type"] = found.type
+    if detail is not None:  # the source is never reported: as declared
+        olds.update({name: getattr(detail, name) for name in ("qualification_id", "remark", "apply_scene",
+                     "third_party", "authorization_letter_id", "trademark_id", "app_icp_record_id")})  # fmt: skip
+    change = _diffed(kind, olds, news, key=key, id_=found.name, label=found.name, status=found.status)
+    if change is None:
+        return None
+    if change.action == "update":
+        note = ("rejected: amended and resubmitted for review" if found.status == ReviewStatus.REJECTED
+                else "bound to another qualification: carrier registration starts again")  # fmt: skip
+    else:
+        note = "Alibaba Cloud amends only rejected signatures: it is deleted and submitted again"
+    return replace(change, notes=(note,))
+
+
+def _deleted_signature(kind: Kind, found: SignatureSummary) -> Change:
+    notes = ("approved",) if found.approved else ()
+    return Change("delete", kind.report_kind, None, found.name, found.name, found.status, (), notes)
+
+
 _ChangeBuilder = Callable[[Kind, str, Any, Any, LiveAccount], Change | None]
 _DeletionBuilder = Callable[[Kind, Any], Change | None]
 _LISTED_CHANGES: dict[str, tuple[_ChangeBuilder, _DeletionBuilder]] = {
     "AlertContact": (_contact_change, _deleted_contact),
+    "Qualification": (_qualification_change, _deleted_qualification),
+    "Signature": (_signature_change, _deleted_signature),
     "MessageTemplate": (_template_change, _deleted_template),
     "SenderId": (_sender_change, _deleted_registration),
 }

@@ -5,6 +5,11 @@ sender ID's key is its sender ID and country (``acmepay-id``). Sample templates 
 file writer turns a sample equal to an exported template's content into that template's key). Sender IDs
 carry ``import: <registration id>`` so that a deployment adopts them instead of registering again.
 
+Qualifications carry ``import: <qualification id>`` and none of their personal data (``SmsAccount`` takes it
+as secrets) nor documents (adopted as they are); a signature names its qualification by key when that is
+exported too. The account does not report a signature's source: it is written from what the signature shows
+(``trademark`` with a trademark, ``app`` with an ICP record, else ``company``), with a note to check it.
+
 Not exported, each with a note: Rejected and Expired registrations (they hold nothing; ``alisms drift``
 lists them), per-number limits at the vendor defaults, the domestic ones when the international ones are
 exported too (an account file holds one ``frequency_limits``), and uploaded documents (the account keeps
@@ -74,6 +79,8 @@ def export_account(live: LiveAccount) -> Export:
         )
         for key, t in zip(template_keys, templates, strict=True)
     }
+    qualification_keys = _export_qualifications(live, data)
+    _export_signatures(live, data, qualification_keys, notes)
     contents = {t.content for t in templates}
     registrations = []
     for registration in live.sender_ids:
@@ -109,6 +116,48 @@ def export_account(live: LiveAccount) -> Export:
         for key, r in zip(sender_keys, registrations, strict=True)
     }
     return Export(AccountSpec.model_validate(data), tuple(notes))
+
+
+_QUALIFICATION_FIELDS = ("name", "company_name", "company_type", "organization_code", "business_license_validity",
+                         "legal_person_id_type", "legal_person_id_validity", "admin_id_type", "admin_id_validity",
+                         "use_by_self", "share", "remark")  # fmt: skip
+_SIGNATURE_FIELDS = ("remark", "apply_scene", "authorization_letter_id", "trademark_id", "app_icp_record_id")
+
+
+def _export_qualifications(live: LiveAccount, data: dict[str, object]) -> dict[int, str]:
+    """The ``qualifications`` section (no personal data); the key of each exported qualification, by id."""
+    exported = [live.qualification_details[q.qualification_id] for q in live.qualifications
+                if q.qualification_id in live.qualification_details]  # fmt: skip
+    keys = _keys((q.name, str(q.qualification_id)) for q in exported)
+    data["qualifications"] = {
+        key: {**q.model_dump(include=set(_QUALIFICATION_FIELDS), exclude_none=True), "import": str(q.qualification_id)}
+        for key, q in zip(keys, exported, strict=True)
+    }
+    return {q.qualification_id: key for key, q in zip(keys, exported, strict=True)}
+
+
+def _export_signatures(
+    live: LiveAccount, data: dict[str, object], qualification_keys: dict[int, str], notes: list[str]
+) -> None:
+    """The ``signatures`` section, naming qualifications by key where they are exported too."""
+    exported = [live.signature_details[s.name] for s in live.signatures if s.name in live.signature_details]
+    entries: dict[str, dict[str, object]] = {}
+    for key, found in zip(_keys((s.name, f"signature-{n}") for n, s in enumerate(exported, 1)), exported, strict=True):
+        source = "trademark" if found.trademark_id else "app" if found.app_icp_record_id else "company"
+        notes.append(f"signature {found.name}: the account does not report its source, exported as {source}: "
+                     "check it")  # fmt: skip
+        entry: dict[str, object] = {"name": found.name, "source": source}
+        if found.qualification_id is not None and found.qualification_id in qualification_keys:
+            entry["qualification"] = qualification_keys[found.qualification_id]
+        else:
+            entry["qualification_id"] = found.qualification_id
+        if found.type is not None:
+            entry["type"] = found.type
+        if found.third_party:
+            entry["third_party"] = True
+        entry.update(found.model_dump(include=set(_SIGNATURE_FIELDS), exclude_none=True))
+        entries[key] = entry
+    data["signatures"] = entries
 
 
 def slug(text: str) -> str:

@@ -1,9 +1,10 @@
 """What the account holds, read for ``alisms plan``, ``drift`` and ``export``.
 
 The account is read with list calls only, every family at once on a bounded thread pool
-(:data:`READ_WORKERS` calls in flight): QuerySmsTemplateList and ListSenderIdRegistrations page by page (the
-first page tells how many there are, the rest are fetched concurrently), QueryContactsListNew, and one query
-per biz type for thresholds and frequency limits, plus QueryPrevLimitNew. An account with 1000 sender IDs
+(:data:`READ_WORKERS` calls in flight): QuerySmsQualificationRecord, QuerySmsSignList, QuerySmsTemplateList and
+ListSenderIdRegistrations page by page (the first page tells how many there are, the rest are fetched
+concurrently), QueryContactsListNew, and one query per biz type for thresholds and frequency limits, plus
+QueryPrevLimitNew. An account with 1000 sender IDs
 costs 10 registration pages, not 1000 reads, and against a distant service the time follows the number of
 calls divided by the concurrency, not the number of calls. In console mode registrations are listed from the
 operator's records file instead (``api.console_registrations``): the same pages, no SenderID operation.
@@ -15,6 +16,11 @@ and that declare a ``remark`` or an ``intl_type`` (the only ones whose compariso
 follows the file, never the size of the account. A live remark on a template whose entry declares none is
 therefore not reported. ``alisms export`` asks for every template's details: it must write them. The
 GetSmsTemplate calls share the same bounded pool.
+
+Qualifications and signatures are read the same way: the lists carry their names and review status, and the
+details (QuerySingleSmsQualification; GetSmsSign, with the carrier registration) are fetched for the ones an
+entry of the file pairs with, and for approved signatures whose carrier registration ``alisms drift`` reports
+(for all of them on export). A mainland account holds a handful of each.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -25,14 +31,18 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel
 
+from pulumi_alisms.api import qualifications as qualifications_api
 from pulumi_alisms.api import sender_ids as sender_ids_api
+from pulumi_alisms.api import signatures as signatures_api
 from pulumi_alisms.api import templates as templates_api
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.console_registrations import ConsoleRegistrations
 from pulumi_alisms.api.contacts import Contact
 from pulumi_alisms.api.fraud import FraudSettings
 from pulumi_alisms.api.frequency import FrequencyLimit
+from pulumi_alisms.api.qualifications import Qualification, QualificationRecord
 from pulumi_alisms.api.sender_ids import Registration
+from pulumi_alisms.api.signatures import Signature, SignatureSummary
 from pulumi_alisms.api.templates import Template, TemplateSummary
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.inputs.fraud_protection import FRAUD_PROTECTION_ID
@@ -46,7 +56,13 @@ Progress = Callable[[str], None]
 BIZ_TYPES: tuple[BizType, ...] = get_args(BizType)
 READ_WORKERS = 16  # calls in flight while reading an account
 _L = TypeVar("_L")
-_Page = templates_api.TemplatePage | sender_ids_api.RegistrationPage
+_K = TypeVar("_K")
+_Page = (
+    templates_api.TemplatePage
+    | sender_ids_api.RegistrationPage
+    | signatures_api.SignaturePage
+    | qualifications_api.QualificationPage
+)
 
 
 @dataclass(frozen=True)
@@ -60,15 +76,20 @@ class LiveAccount:
     fraud_protection: Mapping[str, FraudSettings | None]  # by its one id
     templates: tuple[TemplateSummary, ...]
     sender_ids: tuple[Registration, ...]
+    qualifications: tuple[QualificationRecord, ...] = ()
+    signatures: tuple[SignatureSummary, ...] = ()
     template_details: Mapping[str, Template] = field(default_factory=dict)  # by code; see the module docstring
+    qualification_details: Mapping[int, Qualification] = field(default_factory=dict)  # by id; as template_details
+    signature_details: Mapping[str, Signature] = field(default_factory=dict)  # by name; as template_details
     read_at: datetime | None = None  # the account's clock when it was read (the emulator's may run ahead)
     console_records: str | None = None  # console mode: the records file registrations were read from
     console: bool = False  # console mode: registrations are entered in Alibaba's console, not by API
 
     @property
     def object_count(self) -> int:
-        """Contacts, templates and registrations in the account."""
-        return len(self.contacts) + len(self.templates) + len(self.sender_ids)
+        """Contacts, qualifications, signatures, templates and registrations in the account."""
+        return (len(self.contacts) + len(self.qualifications) + len(self.signatures) + len(self.templates)
+                + len(self.sender_ids))  # fmt: skip
 
     @property
     def fraud(self) -> FraudSettings | None:
@@ -101,12 +122,16 @@ def read_account(
     try:
         template_pages = _Pages(pool, account.templates.list_page, templates_api.MAX_PAGE_SIZE)
         registration_pages = _Pages(pool, account.registrations.list_page, sender_ids_api.MAX_PAGE_SIZE)
+        qualification_pages = _Pages(pool, account.qualifications.list_page, qualifications_api.MAX_PAGE_SIZE)
+        signature_pages = _Pages(pool, account.signatures.list_page, signatures_api.MAX_PAGE_SIZE)
         contacts = pool.submit(account.contacts.list)
         thresholds = {biz: pool.submit(account.thresholds.get, biz) for biz in BIZ_TYPES}
         frequency = {biz: pool.submit(account.frequency.get, biz) for biz in BIZ_TYPES}
         fraud = pool.submit(account.fraud.settings)
         templates = _unique(template_pages.collect("templates", report), lambda t: t.template_code)
         registrations = registration_pages.collect("sender IDs", report)
+        qualifications = _unique(qualification_pages.collect("qualifications", report), lambda q: q.qualification_id)
+        signatures = _unique(signature_pages.collect("signatures", report), lambda s: s.name)
         live = LiveAccount(
             contacts=tuple(contacts.result()),
             thresholds={biz: future.result() for biz, future in thresholds.items()},
@@ -114,18 +139,28 @@ def read_account(
             fraud_protection={FRAUD_PROTECTION_ID: fraud.result()},
             templates=tuple(templates),
             sender_ids=tuple(registrations),
+            qualifications=tuple(qualifications),
+            signatures=tuple(signatures),
         )
         codes = _codes_needing_details(details_for, live)
-        details = list(pool.map(account.templates.get, codes))
+        details = pool.map(account.templates.get, codes)
+        qualification_ids = _paired_or_all(details_for, live, "qualifications", lambda q: q.qualification_id)
+        signature_names = _paired_or_all(details_for, live, "signatures", lambda s: s.name)
+        signature_names += [s.name for s in live.signatures if s.approved and s.name not in signature_names]
+        qualification_details = pool.map(account.qualifications.get, qualification_ids)
+        signature_details = pool.map(account.signatures.get, signature_names)
+        details_by_code = {t.template_code: t for t in details if t is not None}
+        details_by_id = {q.qualification_id: q for q in qualification_details if q is not None}
+        details_by_name = {s.name: s for s in signature_details if s is not None}
     except BaseException:  # a call failed, or Ctrl-C: the read is over, end the calls still running at once
         account.stop()
         raise
     finally:
         pool.shutdown(cancel_futures=True)
-    details_by_code = {t.template_code: t for t in details if t is not None}
     source = account.registrations
     console = isinstance(source, ConsoleRegistrations)
-    return replace(live, template_details=details_by_code, read_at=account.rpc.server_now(), console=console,
+    return replace(live, template_details=details_by_code, qualification_details=details_by_id,
+                   signature_details=details_by_name, read_at=account.rpc.server_now(), console=console,
                    console_records=source.records if isinstance(source, ConsoleRegistrations) else None)  # fmt: skip
 
 
@@ -145,7 +180,7 @@ class _Pages:
 
     def _fetch(self, page: int) -> tuple[list[Any], int]:
         answer = self._list_page(page, self._size)
-        listed = answer.items if isinstance(answer, templates_api.TemplatePage) else answer.registrations
+        listed = answer.registrations if isinstance(answer, sender_ids_api.RegistrationPage) else answer.items
         return list(listed), answer.total_count
 
     def collect(self, noun: str, report: Progress) -> list[Any]:
@@ -169,6 +204,15 @@ def _unique(items: list[_L], key: Callable[[_L], str]) -> list[_L]:
     for item in items:
         unique.setdefault(key(item), item)
     return list(unique.values())
+
+
+def _paired_or_all(spec: AccountSpec | None, live: LiveAccount, section: str, key: Callable[[Any], _K]) -> list[_K]:
+    """The keys of the section's live objects that an entry pairs with (all of them without a file)."""
+    kind = BY_SECTION[section]
+    if spec is None:
+        return [key(item) for item in live.listed(kind)]
+    paired = pair_entries(kind, kind.entries(spec), live.listed(kind))
+    return [key(found) for found in paired.values() if found is not None]
 
 
 def _codes_needing_details(spec: AccountSpec | None, live: LiveAccount) -> list[str]:

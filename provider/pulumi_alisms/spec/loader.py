@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from pulumi_alisms.documents import documents_relative_to
 from pulumi_alisms.errors import LocalFileError
+from pulumi_alisms.inputs.qualification import SECRET_FIELDS, QualificationEntry
 from pulumi_alisms.inputs.sender_id import SenderIdEntry
 from pulumi_alisms.kinds import KINDS
 from pulumi_alisms.rules.documents import is_inside
@@ -71,6 +72,7 @@ def _validate(document: Document, documents_root: str) -> AccountSpec:
         for section in [name for name, value in data.items() if name != "version" and value is None]:
             del data[section]  # ``templates:`` with nothing under it declares none
     _default_template_names(data)
+    _refuse_personal_data(document, data)
     resolve_references(document)
     spec: AccountSpec | None = None
     broken: list[KeyPath] = list(document.unreadable)
@@ -85,7 +87,8 @@ def _validate(document: Document, documents_root: str) -> AccountSpec:
     problems = document.problems[:read] + document.covered(document.problems[read:])
     if problems or spec is None:
         raise spec_error(problems)
-    for entry in spec.sender_ids.values():
+    documented: list[SenderIdEntry | QualificationEntry] = [*spec.sender_ids.values(), *spec.qualifications.values()]
+    for entry in documented:
         for item in entry.documents:
             item.path = cwd_relative(os.path.join(document.base_dir, item.path))
     return spec
@@ -97,6 +100,18 @@ def _default_template_names(data: Any) -> None:
     for key, entry in templates.items() if isinstance(templates, dict) else ():
         if isinstance(entry, dict) and "name" not in entry and isinstance(key, str):
             entry["name"] = key
+
+
+def _refuse_personal_data(document: Document, data: Any) -> None:
+    """A qualification's personal data never stands in the file (which pull requests and logs show): each such
+    field is a problem, never repeating its value, and is dropped so that nothing else reports it."""
+    qualifications = data.get("qualifications") if isinstance(data, dict) else None
+    for key, entry in qualifications.items() if isinstance(qualifications, dict) else ():
+        for field in [name for name in SECRET_FIELDS if isinstance(entry, dict) and name in entry]:
+            document.add(("qualifications", key, field), "personal data never goes in an account file: pass it to "
+                         f"SmsAccount as a secret (qualification_secrets={{{key!r}: {{{field!r}: ...}}}}, e.g. "
+                         "from pulumi.Config().require_secret)", at_key=True)  # fmt: skip
+            del entry[field]
 
 
 def _check_names(document: Document, data: dict[Any, Any]) -> None:

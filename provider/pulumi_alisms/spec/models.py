@@ -10,8 +10,10 @@ from pydantic import BaseModel, ConfigDict
 from pulumi_alisms.inputs.alert_contact import AlertContactEntry
 from pulumi_alisms.inputs.fraud_protection import FraudProtectionInputs
 from pulumi_alisms.inputs.message_template import MessageTemplateInputs
+from pulumi_alisms.inputs.qualification import QualificationEntry
 from pulumi_alisms.inputs.send_frequency_limit import SendFrequencyLimitInputs
 from pulumi_alisms.inputs.sender_id import SenderIdEntry
+from pulumi_alisms.inputs.signature import SignatureEntry
 from pulumi_alisms.inputs.suspension_threshold import SuspensionThresholdEntry
 from pulumi_alisms.rules.limits import BizType
 
@@ -26,6 +28,8 @@ class AccountSpec(BaseModel):
     thresholds: dict[BizType, SuspensionThresholdEntry] = {}
     frequency_limits: SendFrequencyLimitInputs | None = None
     fraud_protection: FraudProtectionInputs | None = None
+    qualifications: dict[str, QualificationEntry] = {}
+    signatures: dict[str, SignatureEntry] = {}
     templates: dict[str, MessageTemplateInputs] = {}
     sender_ids: dict[str, SenderIdEntry] = {}
     console_records: str | None = None
