@@ -112,7 +112,9 @@ def test_the_documented_example_is_valid(tmp_path: Path) -> None:
     example = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
     result = run_cli("validate", write_account(tmp_path, example))
     assert result.returncode == 0, result.stdout
-    assert result.stdout.endswith(": valid: 2 contacts, 1 threshold, 3 templates, 3 sender IDs\n")
+    assert result.stdout.endswith(
+        ": valid: 2 contacts, 1 threshold, 3 templates, 3 sender IDs, frequency limits, fraud protection\n"
+    )
 
 
 def test_a_section_with_nothing_under_it_declares_nothing(tmp_path: Path) -> None:
@@ -320,7 +322,8 @@ def test_validate_command_exit_codes_and_output(tmp_path: Path) -> None:
     good = write_account(tmp_path)
     result = run_cli("validate", good)
     assert (result.returncode, result.stdout, result.stderr) == (
-        0, f"{good}: valid: 2 contacts, 1 threshold, 3 templates, 4 sender IDs\n", "",
+        0, f"{good}: valid: 2 contacts, 1 threshold, 3 templates, 4 sender IDs, frequency limits, fraud protection\n",
+        "",
     )  # fmt: skip
     assert run_cli("validate", good, "--output", "json").stdout == "[]\n"
 

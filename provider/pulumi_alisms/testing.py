@@ -22,18 +22,11 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from pulumi_alisms.kinds import KINDS
 from pulumi_alisms.resources._base import PROVIDER_KEY, normalized_outputs, outputs_model
-from pulumi_alisms.resources.qualification import QualificationProvider
-from pulumi_alisms.resources.signature import SignatureProvider
 
 STACK, PROJECT = "dev", "alisms-tests"
 PROVIDER_STDERR_ENV = "ALISMS_PROVIDER_STDERR"
-# Resource type name (the last part of the type token) -> its provider class; the mainland resources have no
-# account-file section (no entry in KINDS) yet.
-PROVIDERS: dict[str, type[ResourceProvider]] = {
-    "Qualification": QualificationProvider,
-    "Signature": SignatureProvider,
-    **{kind.name: kind.provider_class() for kind in KINDS},
-}
+# Resource type name (the last part of the type token) -> its provider class.
+PROVIDERS: dict[str, type[ResourceProvider]] = {kind.name: kind.provider_class() for kind in KINDS}
 
 
 @dataclass

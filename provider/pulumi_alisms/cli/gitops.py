@@ -95,7 +95,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.output == "json":
         print("[]")
         return 0
-    print(f"{args.file}: valid: {', '.join(_spec_counts(spec)[:4])}")
+    print(f"{args.file}: valid: {', '.join(_spec_counts(spec))}")
     return 0
 
 
@@ -248,10 +248,10 @@ def _export(args: argparse.Namespace) -> int:
 
 def _spec_counts(spec: "AccountSpec") -> list[str]:
     """What an account file declares, every section counted."""
-    counts = [_count(len(spec.contacts), "contact"), _count(len(spec.thresholds), "threshold"),
-              _count(len(spec.templates), "template"), _count(len(spec.sender_ids), "sender ID")]  # fmt: skip
+    counts = [_count(len(spec.contacts), "contact"), _count(len(spec.thresholds), "threshold")]
     counts += [_count(len(entries), noun) for entries, noun in ((spec.qualifications, "qualification"),
                                                                 (spec.signatures, "signature")) if entries]  # fmt: skip
+    counts += [_count(len(spec.templates), "template"), _count(len(spec.sender_ids), "sender ID")]
     counts += [name for name, value in (("frequency limits", spec.frequency_limits),
                                         ("fraud protection", spec.fraud_protection)) if value is not None]  # fmt: skip
     return counts
