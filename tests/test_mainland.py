@@ -32,6 +32,7 @@ from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import AliSmsApiError
 from pulumi_alisms.rules.mainland import BEIJING
+from pulumi_alisms.rules.next_action import next_step
 from pulumi_alisms.rules.statuses import CarrierRegistrationStatus, ReviewStatus
 from support import FAST_RETRY, assert_clean_error, run_cli
 
@@ -135,6 +136,8 @@ def test_carriers_refuse_an_administrator_of_two_companies(client: AccountClient
     assert signature is not None and signature.approved and not signature.registered
     assert {c.status for c in signature.carrier_registration} == {CarrierRegistrationStatus.FAILED}
     assert any("one administrator per company" in reason for reason in signature.carrier_registration[0].reasons)
+    step = next_step(signature.status, registered=signature.registered, carrier_refused=signature.carrier_refused)
+    assert (step.action, step.by_user) == ("fix_and_resubmit", True)  # nothing left to wait for
 
 
 # --- rejection with a reason, and resubmission after a fix ------------------------------------------------

@@ -40,6 +40,7 @@ TABLE = [
     ("Unknown", {}, ("contact_account_manager", None, True)),
     ("AwaitingConsoleRegistration", {"country": "MY"}, ("register_in_console", None, True)),
     ("Approved", {"registered": False}, ("wait_for_carrier_registration", None, False)),
+    ("Approved", {"registered": False, "carrier_refused": True}, ("fix_and_resubmit", None, True)),
     ("Approved", {"registered": True}, ("none", None, False)),
 ]  # fmt: skip
 

@@ -110,6 +110,12 @@ class Signature(SignatureSummary):
         """Whether a carrier delivers the signature's messages (sends fail with PORT_NOT_REGISTERED until then)."""
         return any(entry.status in SENDABLE_CARRIER_STATUSES for entry in self.carrier_registration)
 
+    @property
+    def carrier_refused(self) -> bool:
+        """Whether every carrier has failed (or let expire) the registration: waiting cannot register it."""
+        refused = (CarrierRegistrationStatus.FAILED, CarrierRegistrationStatus.EXPIRED)
+        return bool(self.carrier_registration) and all(entry.status in refused for entry in self.carrier_registration)
+
 
 class SignaturePage(BaseModel):
     """One page of QuerySmsSignList."""

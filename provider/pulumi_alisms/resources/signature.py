@@ -45,7 +45,7 @@ _LOCAL_DEFAULTS: dict[str, Any] = {"wait_for": "none", "wait_timeout": DEFAULT_W
 
 
 def _next_step(signature: LiveSignature) -> NextStep:
-    return next_step(signature.status, registered=signature.registered)
+    return next_step(signature.status, registered=signature.registered, carrier_refused=signature.carrier_refused)
 
 
 def _outputs(signature: LiveSignature) -> dict[str, Any]:

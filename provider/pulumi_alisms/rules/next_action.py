@@ -48,15 +48,21 @@ def next_step(
     documents_due_at: datetime | None = None,
     country: str | None = None,
     registered: bool = True,
+    carrier_refused: bool = False,
 ) -> NextStep:
     """The next step for an object in ``status`` (a value of ``RegistrationStatus`` or ``ReviewStatus``).
 
     ``documents_declared`` and ``documents_due_at`` (the end of the 30-day window) and ``country`` are a SenderID
-    registration's; ``registered`` is an approved mainland signature's carrier registration.
+    registration's; ``registered`` is an approved mainland signature's carrier registration, ``carrier_refused``
+    whether every carrier has failed or let it expire (nothing is left to wait for).
     """
     rules = country_rules(country) if country is not None else None
     offline = rules is not None and rules.registration in ("paid_offline", "self_registration")
     if status == RegistrationStatus.APPROVED:
+        if not registered and carrier_refused:
+            return NextStep("fix_and_resubmit", None, True,
+                            "the carriers refused its registration (see carrier_registration): bind another approved "
+                            "qualification (qualification_id) and run `pulumi up`")  # fmt: skip
         if not registered:
             return NextStep("wait_for_carrier_registration", None, False,
                             "wait for the carriers to register it (7-10 business days)")  # fmt: skip
