@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pulumi_alisms.api.cache import DEFAULT_MAX_AGE, ListCache, invalidates
-from pulumi_alisms.api.client import NotFoundTable, ParamValue, RpcClient
+from pulumi_alisms.api.client import Answer, NotFoundTable, ParamValue, RpcClient
 from pulumi_alisms.documents import read_document, read_inside
 from pulumi_alisms.errors import LocalFileError, NotFoundError
 from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES, UseCase
@@ -184,7 +184,7 @@ class SenderIdsApi:
                                   idempotent=True, not_found=NOT_FOUND)  # fmt: skip
         except NotFoundError:
             return None
-        return _registration(data["Registration"])
+        return _registration(data.object("Registration"))
 
     def lookup(self, registration_id: str) -> Registration | None:
         """One registration from the shared list snapshot (see ``api.cache``); a miss is a direct :meth:`get`."""
@@ -201,10 +201,10 @@ class SenderIdsApi:
             idempotent=True,
         )
         return RegistrationPage(
-            registrations=[_registration(item) for item in data.get("Registrations") or []],
-            total_count=int(data.get("TotalCount") or 0),
-            page_no=int(data.get("PageNo") or page),
-            page_size=int(data.get("PageSize") or size),
+            registrations=[_registration(item) for item in data.objects("Registrations")],
+            total_count=data.optional_integer("TotalCount") or 0,
+            page_no=data.optional_integer("PageNo") or page,
+            page_size=data.optional_integer("PageSize") or size,
         )
 
     def iter_all(
@@ -294,52 +294,51 @@ def _encode_document(document: DocumentUpload) -> dict[str, str]:
             "ContentBase64": base64.b64encode(content).decode("ascii")}  # fmt: skip
 
 
-def _ack(data: dict[str, Any]) -> RegistrationAck:
-    return RegistrationAck(registration_id=data["RegistrationId"], status=data["Status"],
-                           pending_version=data.get("PendingVersion"))  # fmt: skip
+def _ack(data: Answer) -> RegistrationAck:
+    return data.build(RegistrationAck, registration_id=data.text("RegistrationId"), status=data.text("Status"),
+                      pending_version=data.optional_integer("PendingVersion"))  # fmt: skip
 
 
-def _registration(data: dict[str, Any]) -> Registration:
-    return Registration(
-        registration_id=data["RegistrationId"],
-        country=data["Country"],
-        sender_id=data["SenderId"],
-        company_name=data["CompanyName"],
-        website=data.get("Website"),
-        use_case=data["UseCase"],
-        business_info=data.get("BusinessInfo") or {},
-        sample_templates=data.get("SampleTemplates") or [],
-        documents=[
-            RegistrationDocument(
-                type=item["Type"],
-                file_name=item["FileName"],
-                size=item["Size"],
-                sha256=item["Sha256"],
-                uploaded_at=item["UploadedAt"],
-            )
-            for item in data.get("Documents") or []
-        ],
-        status=data["Status"],
-        status_reason=data.get("StatusReason"),
-        submitted_at=data["SubmittedAt"],
-        reviewed_at=data.get("ReviewedAt"),
-        documents_due_at=data.get("DocumentsDueAt"),
-        updated_at=data["UpdatedAt"],
-        approved_version=data.get("ApprovedVersion"),
-        pending_version=data.get("PendingVersion"),
-        pending_status=data.get("PendingStatus"),
-        pending_reason=data.get("PendingReason"),
-        pending=_amendment(data["PendingAmendment"]) if data.get("PendingAmendment") else None,
+def _registration(data: Answer) -> Registration:
+    documents = [
+        item.build(RegistrationDocument, type=item.text("Type"), file_name=item.text("FileName"),
+                   size=item.integer("Size"), sha256=item.text("Sha256"), uploaded_at=item.text("UploadedAt"))
+        for item in data.objects("Documents")
+    ]  # fmt: skip
+    pending = data.optional_object("PendingAmendment")
+    return data.build(
+        Registration,
+        registration_id=data.text("RegistrationId"),
+        country=data.text("Country"),
+        sender_id=data.text("SenderId"),
+        company_name=data.text("CompanyName"),
+        website=data.optional_text("Website"),
+        use_case=data.text("UseCase"),
+        business_info=dict(data.optional_object("BusinessInfo")),
+        sample_templates=data.texts("SampleTemplates"),
+        documents=documents,
+        status=data.text("Status"),
+        status_reason=data.optional_text("StatusReason"),
+        submitted_at=data.text("SubmittedAt"),
+        reviewed_at=data.optional_text("ReviewedAt"),
+        documents_due_at=data.optional_text("DocumentsDueAt"),
+        updated_at=data.text("UpdatedAt"),
+        approved_version=data.optional_integer("ApprovedVersion"),
+        pending_version=data.optional_integer("PendingVersion"),
+        pending_status=data.optional_text("PendingStatus"),
+        pending_reason=data.optional_text("PendingReason"),
+        pending=_amendment(pending) if pending else None,
     )
 
 
-def _amendment(data: dict[str, Any]) -> PendingAmendment:
-    return PendingAmendment(
-        company_name=data["CompanyName"],
-        website=data.get("Website"),
-        use_case=data["UseCase"],
-        business_info=data.get("BusinessInfo") or {},
-        sample_templates=data.get("SampleTemplates") or [],
-        submitted_at=data["SubmittedAt"],
-        reviewed_at=data.get("ReviewedAt"),
+def _amendment(data: Answer) -> PendingAmendment:
+    return data.build(
+        PendingAmendment,
+        company_name=data.text("CompanyName"),
+        website=data.optional_text("Website"),
+        use_case=data.text("UseCase"),
+        business_info=dict(data.optional_object("BusinessInfo")),
+        sample_templates=data.texts("SampleTemplates"),
+        submitted_at=data.text("SubmittedAt"),
+        reviewed_at=data.optional_text("ReviewedAt"),
     )

@@ -141,8 +141,11 @@ def _mainland_attention(
 def _signature_attention(
     summary: SignatureSummary, detail: Signature | None, lapsed: Mapping[int, QualificationRecord], key: str | None
 ) -> list[Attention]:
-    step = next_step(summary.status, registered=detail is None or detail.registered,
-                     carrier_refused=detail is not None and detail.carrier_refused)
+    step = next_step(
+        summary.status,
+        registered=detail is None or detail.registered,
+        carrier_refused=detail is not None and detail.carrier_refused,
+    )
     qualification = lapsed.get(detail.qualification_id) if detail and detail.qualification_id is not None else None
     if summary.approved and qualification is not None:
         lapse = next_step(qualification.status)
