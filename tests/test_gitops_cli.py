@@ -361,7 +361,17 @@ def test_plan_follows_the_resources_replace_rules(
         },
         tmp_path,
     )
-    assert admin.stats(store).get("GetSmsTemplate", 0) == stats_before  # no remark or intl_type declared: no GET
+    # Only GetSmsTemplate reports a template's signature and rule: one GET for the one declared template.
+    assert admin.stats(store).get("GetSmsTemplate", 0) == stats_before + 1
+    spec_of(account, {"templates": {"login": {"name": "Login code", "type": "international", "content": OTP}}},
+            tmp_path)  # fmt: skip
+    assert admin.stats(store).get("GetSmsTemplate", 0) == stats_before + 1  # nothing only a GET reports: no GET
+
+    rebound, _ = spec_of(account, {"templates": {"parcel": {
+        "name": "Parcel", "type": "notification", "content": "Track it at https://acme.example/${id}",
+        "signature": "另一个签名", "template_rule": {"id": "other_number2"}}}}, tmp_path)  # fmt: skip
+    parcel = by_key(rebound)["parcel"]  # the binding is compared too (read with GetSmsTemplate)
+    assert [(f.field, f.old, f.new) for f in parcel.fields][-1] == ("signature", SIGNATURE, "另一个签名")
 
 
 def test_plan_matches_sender_ids_by_import_then_by_country_and_sender_id(

@@ -153,6 +153,8 @@ def _template_change(
         # Unknown without details: taken as declared (see spec.live).
         "remark": detail.remark if detail else news["remark"],
         "intl_type": detail.intl_type if detail else news["intl_type"],
+        "signature": detail.signature if detail else news.get("signature"),
+        "template_rule": detail.template_rule if detail else news.get("template_rule"),
     }
     change = _diffed(kind, olds, news, key=key, id_=found.template_code, label=found.name, status=found.status)
     if change is None:

@@ -9,13 +9,13 @@ costs 10 registration pages, not 1000 reads, and against a distant service the t
 calls divided by the concurrency, not the number of calls. In console mode registrations are listed from the
 operator's records file instead (``api.console_registrations``): the same pages, no SenderID operation.
 
-Neither of Alibaba's template lists carries a template's ``remark`` or ``intl_type`` (QuerySmsTemplateList,
-nor GetSmsTemplateList, as the official SDK's models show). Rather than one GetSmsTemplate
-per template in the account, details are fetched only for templates that an entry of the file pairs with
-and that declare a ``remark`` or an ``intl_type`` (the only ones whose comparison needs them), so the cost
-follows the file, never the size of the account. A live remark on a template whose entry declares none is
-therefore not reported. ``alisms export`` asks for every template's details: it must write them. The
-GetSmsTemplate calls share the same bounded pool.
+Neither of Alibaba's template lists carries a template's ``remark``, ``intl_type``, signature or variable
+rule (QuerySmsTemplateList, nor GetSmsTemplateList, as the official SDK's models show). Rather than one
+GetSmsTemplate per template in the account, details are fetched only for templates that an entry of the file
+pairs with and that declare a ``remark``, an ``intl_type``, a ``signature`` or a ``template_rule`` (the only ones
+whose comparison needs them), so the cost follows the file, never the size of the account. A live remark on a
+template whose entry declares none is therefore not reported. ``alisms export`` asks for every template's
+details: it must write them. The GetSmsTemplate calls share the same bounded pool.
 
 Qualifications and signatures are read the same way: the lists carry their names and review status, and the
 details (QuerySingleSmsQualification; GetSmsSign, with the carrier registration) are fetched for the ones an
@@ -223,5 +223,10 @@ def _codes_needing_details(spec: AccountSpec | None, live: LiveAccount) -> list[
     return [
         found.template_code
         for key, found in paired.items()
-        if found is not None and (spec.templates[key].remark is not None or spec.templates[key].intl_type is not None)
+        if found is not None and _needs_details(spec.templates[key])
     ]
+
+
+def _needs_details(entry: Any) -> bool:
+    """Whether comparing the entry needs what only GetSmsTemplate reports (no list carries these fields)."""
+    return any(getattr(entry, name) is not None for name in ("remark", "intl_type", "signature", "template_rule"))
