@@ -5,6 +5,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.spec import load_account
 from pulumi_alisms.spec.changes import plan
+from pulumi_alisms.spec.drift import drift as drift_of
 from pulumi_alisms.spec.live import read_account
+from pulumi_alisms.spec.models import AccountSpec
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
 from support import FAST_RETRY, host_config
 
@@ -121,6 +124,10 @@ def test_a_rejected_amendment_keeps_the_approved_version(
     live.sending.send(MALAYSIA, "ACMEKEEP", "Your Acme code is 482913.", "otp")  # still sendable
     serving = live.sender_ids.get(id_)
     assert serving is not None and serving.company_name == "Acme Pay Ltd"
+    drift = drift_of(AccountSpec(version=1), read_account(live, details_for=None), datetime.now(UTC))
+    (row,) = [row for row in drift.attention if row.id == id_]  # a scheduled drift run sees it too
+    assert (row.status, row.next_action) == ("Approved", "fix_and_resubmit")
+    assert row.detail.startswith("amendment version 2 rejected: company not verified")
 
 
 def test_the_review_rules_decide_an_amendment_on_the_clock(host: ProviderHost, live: AccountClient) -> None:

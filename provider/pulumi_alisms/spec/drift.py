@@ -96,6 +96,8 @@ def drift(spec: AccountSpec, live: LiveAccount, now: datetime) -> DriftReport:
         declared = key is not None and bool(spec.sender_ids[key].documents)
         step = next_step(registration.status, documents_declared=declared,
                          documents_due_at=registration.documents_due_at, country=registration.country)  # fmt: skip
+        if _amendment_rejected(registration):  # the approved version serves; the change it asked for did not pass
+            step = next_step(RegistrationStatus.REJECTED)
         if registration.status in ATTENTION_STATUSES or step.by_user:
             attention.append(_attention(registration, key, step, now))
     return DriftReport(
@@ -190,10 +192,19 @@ def _values(values: Mapping[str, Any]) -> str:
     return ", ".join(f"{name} {value}" for name, value in values.items())
 
 
+def _amendment_rejected(registration: Registration) -> bool:
+    return registration.status == RegistrationStatus.APPROVED and (
+        registration.pending_status == RegistrationStatus.REJECTED
+    )
+
+
 def _attention(registration: Registration, key: str | None, step: NextStep, now: datetime) -> Attention:
     due = registration.documents_due_at
     days_left = None
-    if registration.status == RegistrationStatus.REJECTED:
+    if _amendment_rejected(registration):
+        reason = registration.pending_reason or "no reason given"
+        detail = f"amendment version {registration.pending_version} rejected: {reason}; the approved version serves"
+    elif registration.status == RegistrationStatus.REJECTED:
         detail = f"rejected: {registration.status_reason or 'no reason given'}"
     elif registration.status == RegistrationStatus.EXPIRED:
         detail = registration.status_reason or "expired"
