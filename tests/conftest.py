@@ -1,7 +1,7 @@
 """Shared fixtures: a state file, the embedded account, a standalone emulator on a free loopback port, and one
 account and provider host per test module. Helpers that are not fixtures live in support.py."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +9,7 @@ import pytest
 from mainland_helpers import SIGNATURE, ready_signature
 from pulumi_alisms.api.account import AccountClient, open_account
 from pulumi_alisms.api.config import AccountSettings
+from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, EmulatorApp
 from pulumi_alisms.emulator.server import EmulatorServer
 from pulumi_alisms.emulator.store import Store
@@ -95,3 +96,15 @@ def signed(account: AccountClient, store: Store) -> str:
     one); its name."""
     ready_signature(account, store)
     return SIGNATURE
+
+
+@pytest.fixture
+def speed(module_store: Store) -> Iterator[Callable[[str], None]]:
+    """Set the module's embedded account's review speed (``instant`` again afterwards)."""
+
+    def set_speed(value: str) -> None:
+        admin.set_review_speed(module_store, value)
+
+    set_speed("instant")
+    yield set_speed
+    set_speed("instant")

@@ -18,7 +18,7 @@ from pulumi.runtime.stack import wait_for_rpcs
 from pulumi_alisms.api.config import RetryPolicy
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
-from pulumi_alisms.testing import ProviderHost
+from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
 
 FAST_RETRY = RetryPolicy(max_attempts=8, base_delay=0.001, max_delay=0.01, max_total_seconds=10)
 # Countries that register SenderIDs online without documents (rules.countries).
@@ -115,3 +115,10 @@ def run_under_mocks(program: Callable[[], object], monitor: MockMonitor, *, proj
             loop.close()
 
     contextvars.copy_context().run(run)
+
+
+def refresh(resource: ResourceDriver, name: str, id_: str, state: dict[str, Any]) -> dict[str, Any]:
+    """A refresh through the provider host that finds the object: its new state, plain."""
+    new_id, outs, _ = resource.read(name, id_, without(state))
+    assert new_id == id_
+    return without(outs)

@@ -2,7 +2,6 @@
 engine's order (check -> create, read -> diff, update, delete), against the embedded account."""
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitProvi
 from pulumi_alisms.resources.sender_id import SenderIdProvider
 from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdProvider
 from pulumi_alisms.testing import PROJECT, ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
+from support import refresh
 
 SENDER = {
     "country": "MY",
@@ -31,22 +31,6 @@ SENDER = {
     "use_case": "otp",
     "sample_templates": ["Your Acme code is 482913."],
 }
-
-
-@pytest.fixture
-def speed(module_store: Store) -> Iterator[Any]:
-    def set_speed(value: str) -> None:
-        admin.set_review_speed(module_store, value)
-
-    set_speed("instant")
-    yield set_speed
-    set_speed("instant")
-
-
-def refresh(resource: ResourceDriver, name: str, id_: str, state: dict[str, Any]) -> dict[str, Any]:
-    new_id, outs, _ = resource.read(name, id_, without(state))
-    assert new_id == id_
-    return without(outs)
 
 
 def assert_no_diff(

@@ -3,7 +3,6 @@ reviewed while the approved version keeps serving, through the real provider hos
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from pulumi_alisms.spec.drift import drift as drift_of
 from pulumi_alisms.spec.live import read_account
 from pulumi_alisms.spec.models import AccountSpec
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
-from support import FAST_RETRY, host_config
+from support import FAST_RETRY, host_config, refresh
 
 MALAYSIA = "60123456789"
 SENDER = {
@@ -33,22 +32,6 @@ SENDER = {
     "sample_templates": ["Your Acme code is 482913."],
 }
 NEW_SAMPLES = ["Your Acme code is 482913. Never share it."]
-
-
-@pytest.fixture
-def speed(module_store: Store) -> Iterator[Any]:
-    def set_speed(value: str) -> None:
-        admin.set_review_speed(module_store, value)
-
-    set_speed("instant")
-    yield set_speed
-    set_speed("instant")
-
-
-def refresh(senders: ResourceDriver, name: str, id_: str, state: dict[str, Any]) -> dict[str, Any]:
-    new_id, outs, _ = senders.read(name, id_, without(state))
-    assert new_id == id_
-    return without(outs)
 
 
 def approved(senders: ResourceDriver, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
