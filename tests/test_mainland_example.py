@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -39,3 +40,4 @@ def test_the_mainland_workflow_runs_in_the_seeds_order_to_a_delivered_message(tm
     assert any(line.startswith("QuerySendDetails: delivered") for line in lines[lines.index(STEPS[-1]) :])
     hints = run.stdout.split("The embedded account lives in", 1)[1]
     assert f"--state-file {project}/.alisms/account.db outbox" in hints and f"bash {project}/run.sh" in hints
+    assert f"(cd {project} && {sys.executable} send.py send" in hints  # the interpreter that has pulumi_alisms

@@ -99,10 +99,11 @@ python send.py send "$signature" "$template" "$recipient"
 # Hints that work from wherever this directory is (a copy outside the repository too).
 here="$PWD"
 alisms_cmd="$(command -v alisms || echo alisms)"
+python_cmd="$(command -v python || echo python)"  # the interpreter that has pulumi_alisms (make puts .venv first)
 cat <<MSG
 
 The embedded account lives in $here/$state_file. Look around, then send again (OTP: at most 1 a minute per number):
   $alisms_cmd emulator --state-file $here/$state_file outbox    # the verification code, the messages sent
-  (cd $here && python send.py send $signature "$template" $recipient)
+  (cd $here && $python_cmd send.py send $signature "$template" $recipient)
   bash $here/run.sh    # again: refreshes (nothing changes) and sends once more
 MSG
