@@ -76,7 +76,8 @@ def test_an_approved_registration_is_amended_while_it_keeps_sending(
     assert state["status"] == "Approved" and state.get("pending_status") == "UnderReview"
     assert planned(senders, "amended", id_, state, changed)[1].changes is False  # no second amendment
 
-    admin.approve(module_store, id_)
+    assert str(admin.approve(module_store, id_)).endswith("(ACMEAMEND for MY, version 2) in account alisms-dev: "
+                                                          "status Approved")  # fmt: skip
     state = refresh(senders, "amended", id_, state)
     assert state["sample_templates"] == NEW_SAMPLES
     versions = (state.get("approved_version"), state.get("pending_version"), state.get("pending_status"))
@@ -97,7 +98,8 @@ def test_a_rejected_amendment_keeps_the_approved_version(
     changed = {**SENDER, "sender_id": "ACMEKEEP", "company_name": "Acme Holdings"}
     state = without(senders.update("kept", id_, state, planned(senders, "kept", id_, state, changed)[0]))
 
-    admin.reject(module_store, id_, "company not verified")
+    rejected = admin.reject(module_store, id_, "company not verified")
+    assert "(ACMEKEEP for MY, amendment version 2)" in str(rejected) and "status Approved" in str(rejected)
     state = refresh(senders, "kept", id_, state)
 
     assert (state["status"], state["approved"], state.get("approved_version")) == ("Approved", True, 1)

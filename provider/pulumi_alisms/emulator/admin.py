@@ -21,6 +21,7 @@ from pulumi_alisms.emulator.backends.templates import Template, TemplatesBackend
 from pulumi_alisms.emulator.context import Context
 from pulumi_alisms.emulator.params import Params
 from pulumi_alisms.emulator.store import Store
+from pulumi_alisms.rules.statuses import RegistrationStatus
 
 REGISTRATION_PREFIX = sender_ids.ID_PREFIX
 TEMPLATE_PREFIX = templates.CODE_PREFIX
@@ -123,7 +124,18 @@ def _decide(store: Store, object_id: str, account: str, reason: str | None, kind
     if decided is None:
         raise UnknownObjectError(object_id, account)
     status = decided.status.review_status if isinstance(decided, Template) else decided.status
-    return Decision(_KIND_NAMES[kind], object_id, account, decided.label, status, reason)
+    label = _registration_version(decided, reason) if isinstance(decided, Registration) else decided.label
+    return Decision(_KIND_NAMES[kind], object_id, account, label, status, reason)
+
+
+def _registration_version(registration: Registration, reason: str | None) -> str:
+    """A registration's label, naming the amendment the decision was on (the registration stays Approved)."""
+    pending = registration.pending
+    if reason is not None and pending is not None and pending.status == RegistrationStatus.REJECTED:
+        return f"{registration.label}, amendment version {pending.version}"
+    if reason is None and (registration.approved_version or 1) > 1:
+        return f"{registration.label}, version {registration.approved_version}"
+    return registration.label
 
 
 def _kind_of(ctx: Context, object_id: str) -> str:
