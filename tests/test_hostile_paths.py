@@ -204,11 +204,11 @@ def test_export_never_writes_through_a_symlink_out_of_the_repository(project: Pa
 
 
 def test_root_chooses_the_directory_the_account_file_must_resolve_inside(project: Path) -> None:
-    (project / "shared").mkdir()
-    (project / "shared" / "account.yaml").write_text("version: 1\n")
+    (project / "common").mkdir()  # a sibling of the stack's directory, inside the project
+    (project / "common" / "account.yaml").write_text("version: 1\n")
     stack = project / "stack"
     stack.mkdir()
-    (stack / "account.yaml").symlink_to("../shared/account.yaml")
+    (stack / "account.yaml").symlink_to("../common/account.yaml")
 
     assert "account.yaml resolves outside" in alisms(stack, "validate", "account.yaml").stderr
     allowed = alisms(stack, "validate", "--root", "..", "account.yaml")
