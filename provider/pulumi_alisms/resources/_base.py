@@ -329,12 +329,24 @@ def constructor_args(
     return args, opts
 
 
-def args_to_props(args: Any) -> dict[str, Any]:
-    """The properties of an ``*Args`` dataclass, without copying Outputs."""
+def resource_properties(
+    args_type: type[Any],
+    positional: Sequence[Any],
+    keywords: Mapping[str, Any],
+    outputs: Sequence[str],
+    *,
+    secret_outputs: Sequence[str] = (),
+    omit_unset: bool = False,
+) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
+    """What a resource constructor registers (see :func:`constructor_args` for how it is called): the ``*Args``
+    fields (less those left unset, with ``omit_unset``) and the output-only ``outputs``, unknown until the
+    provider answers; ``secret_outputs`` join the options' secret outputs."""
+    args, opts = constructor_args(args_type, positional, keywords)
     assert is_dataclass(args)
-    return {field.name: getattr(args, field.name) for field in fields(args)}
-
-
-def register_outputs(props: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
-    """Declare output-only properties (unknown until the provider answers)."""
-    return {**props, **{name: None for name in names if name not in props}}
+    props = {field.name: getattr(args, field.name) for field in fields(args)}  # Outputs are not copied
+    if omit_unset:
+        props = {name: value for name, value in props.items() if value is not None}
+    if secret_outputs:
+        secret = pulumi.ResourceOptions(additional_secret_outputs=list(secret_outputs))
+        opts = pulumi.ResourceOptions.merge(secret, opts)
+    return {**props, **{name: None for name in outputs if name not in props}}, opts

@@ -19,12 +19,10 @@ from pulumi_alisms.errors import ProviderError
 from pulumi_alisms.inputs.alert_contact import INPUT_FIELDS, AlertContactInputs, diff, input_problems
 from pulumi_alisms.resources._base import (
     AccountProvider,
-    args_to_props,
     checked,
-    constructor_args,
     diff_result,
     progress,
-    register_outputs,
+    resource_properties,
     typed_inputs,
 )
 
@@ -178,7 +176,5 @@ class AlertContact(pulumi.dynamic.Resource, module="alisms", name="AlertContact"
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         """Takes a ``AlertContactArgs`` or its fields as keywords, as pulumi-aws resources do."""
-        given, opts = constructor_args(AlertContactArgs, args, kwargs)
-        secret = pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS)
-        props = register_outputs(args_to_props(given), OUTPUT_FIELDS)
-        super().__init__(AlertContactProvider(), resource_name, props, pulumi.ResourceOptions.merge(secret, opts))
+        props, opts = resource_properties(AlertContactArgs, args, kwargs, OUTPUT_FIELDS, secret_outputs=SECRET_OUTPUTS)
+        super().__init__(AlertContactProvider(), resource_name, props, opts)

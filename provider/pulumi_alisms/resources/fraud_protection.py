@@ -15,7 +15,7 @@ from pulumi_alisms.inputs.fraud_protection import (
     diff,
     input_problems,
 )
-from pulumi_alisms.resources._base import args_to_props, constructor_args, progress, register_outputs
+from pulumi_alisms.resources._base import progress, resource_properties
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, SingletonProvider
 
 
@@ -96,6 +96,5 @@ class FraudProtection(pulumi.dynamic.Resource, module="alisms", name="FraudProte
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         """Takes a ``FraudProtectionArgs`` or its fields as keywords, as pulumi-aws resources do."""
-        given, opts = constructor_args(FraudProtectionArgs, args, kwargs)
-        props = register_outputs(args_to_props(given), [REPLACED_VALUES])
+        props, opts = resource_properties(FraudProtectionArgs, args, kwargs, [REPLACED_VALUES])
         super().__init__(FraudProtectionProvider(), resource_name, props, opts)

@@ -34,12 +34,10 @@ from pulumi_alisms.inputs.message_template import (
 )
 from pulumi_alisms.resources._base import (
     AccountProvider,
-    args_to_props,
     checked,
-    constructor_args,
     diff_result,
     progress,
-    register_outputs,
+    resource_properties,
     typed_inputs,
 )
 from pulumi_alisms.rules.next_action import NextAction, next_step
@@ -263,6 +261,5 @@ class MessageTemplate(pulumi.dynamic.Resource, module="alisms", name="MessageTem
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         """Takes a ``MessageTemplateArgs`` or its fields as keywords, as pulumi-aws resources do."""
-        given, opts = constructor_args(MessageTemplateArgs, args, kwargs)
-        props = register_outputs(args_to_props(given), OUTPUT_FIELDS)
+        props, opts = resource_properties(MessageTemplateArgs, args, kwargs, OUTPUT_FIELDS)
         super().__init__(MessageTemplateProvider(), resource_name, props, opts)

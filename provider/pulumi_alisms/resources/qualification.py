@@ -39,13 +39,11 @@ from pulumi_alisms.inputs.qualification import (
 )
 from pulumi_alisms.resources._base import (
     AccountProvider,
-    args_to_props,
     checked,
-    constructor_args,
     diff_result,
     poll_until,
     progress,
-    register_outputs,
+    resource_properties,
     typed_inputs,
     without_provider,
 )
@@ -374,8 +372,7 @@ class Qualification(pulumi.dynamic.Resource, module="alisms", name="Qualificatio
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         """Takes a ``QualificationArgs`` or its fields as keywords, as pulumi-aws resources do."""
-        given, opts = constructor_args(QualificationArgs, args, kwargs)
-        secret = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
-        props = {name: value for name, value in args_to_props(given).items() if value is not None}
-        super().__init__(QualificationProvider(), resource_name, register_outputs(props, OUTPUT_FIELDS),
-                         pulumi.ResourceOptions.merge(secret, opts))  # fmt: skip
+        props, opts = resource_properties(
+            QualificationArgs, args, kwargs, OUTPUT_FIELDS, secret_outputs=SECRET_FIELDS, omit_unset=True
+        )
+        super().__init__(QualificationProvider(), resource_name, props, opts)

@@ -8,7 +8,7 @@ import pulumi.dynamic
 
 from pulumi_alisms.api.frequency import FrequencyLimit
 from pulumi_alisms.inputs.send_frequency_limit import FREQUENCY_FIELDS, SendFrequencyLimitInputs, diff, input_problems
-from pulumi_alisms.resources._base import args_to_props, constructor_args, register_outputs
+from pulumi_alisms.resources._base import resource_properties
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
 from pulumi_alisms.rules.limits import BizType
 
@@ -76,6 +76,5 @@ class SendFrequencyLimit(pulumi.dynamic.Resource, module="alisms", name="SendFre
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         """Takes a ``SendFrequencyLimitArgs`` or its fields as keywords, as pulumi-aws resources do."""
-        given, opts = constructor_args(SendFrequencyLimitArgs, args, kwargs)
-        props = register_outputs(args_to_props(given), [REPLACED_VALUES])
+        props, opts = resource_properties(SendFrequencyLimitArgs, args, kwargs, [REPLACED_VALUES])
         super().__init__(SendFrequencyLimitProvider(), resource_name, props, opts)

@@ -45,13 +45,11 @@ from pulumi_alisms.inputs.sender_id import (
 )
 from pulumi_alisms.resources._base import (
     AccountProvider,
-    args_to_props,
     checked,
-    constructor_args,
     diff_result,
     poll_until,
     progress,
-    register_outputs,
+    resource_properties,
     typed_inputs,
     without_provider,
 )
@@ -407,6 +405,5 @@ class SenderId(pulumi.dynamic.Resource, module="alisms", name="SenderId"):
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         """Takes a ``SenderIdArgs`` or its fields as keywords, as pulumi-aws resources do."""
-        given, opts = constructor_args(SenderIdArgs, args, kwargs)
-        props = {name: value for name, value in args_to_props(given).items() if value is not None}
-        super().__init__(SenderIdProvider(), resource_name, register_outputs(props, OUTPUT_FIELDS), opts)
+        props, opts = resource_properties(SenderIdArgs, args, kwargs, OUTPUT_FIELDS, omit_unset=True)
+        super().__init__(SenderIdProvider(), resource_name, props, opts)

@@ -25,13 +25,11 @@ from pulumi_alisms.inputs.signature import (
 )
 from pulumi_alisms.resources._base import (
     AccountProvider,
-    args_to_props,
     checked,
-    constructor_args,
     diff_result,
     poll_until,
     progress,
-    register_outputs,
+    resource_properties,
     typed_inputs,
     without_provider,
 )
@@ -243,6 +241,5 @@ class Signature(pulumi.dynamic.Resource, module="alisms", name="Signature"):
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         """Takes a ``SignatureArgs`` or its fields as keywords, as pulumi-aws resources do."""
-        given, opts = constructor_args(SignatureArgs, args, kwargs)
-        props = {name: value for name, value in args_to_props(given).items() if value is not None}
-        super().__init__(SignatureProvider(), resource_name, register_outputs(props, OUTPUT_FIELDS), opts)
+        props, opts = resource_properties(SignatureArgs, args, kwargs, OUTPUT_FIELDS, omit_unset=True)
+        super().__init__(SignatureProvider(), resource_name, props, opts)

@@ -8,7 +8,7 @@ import pulumi.dynamic
 
 from pulumi_alisms.api.thresholds import WarningThreshold
 from pulumi_alisms.inputs.suspension_threshold import LIMIT_FIELDS, SuspensionThresholdInputs, diff, input_problems
-from pulumi_alisms.resources._base import args_to_props, constructor_args, register_outputs
+from pulumi_alisms.resources._base import resource_properties
 from pulumi_alisms.resources._singleton import REPLACED_VALUES, BizTypeSingletonProvider
 from pulumi_alisms.rules.limits import BizType
 
@@ -81,6 +81,5 @@ class SuspensionThreshold(pulumi.dynamic.Resource, module="alisms", name="Suspen
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         """Takes a ``SuspensionThresholdArgs`` or its fields as keywords, as pulumi-aws resources do."""
-        given, opts = constructor_args(SuspensionThresholdArgs, args, kwargs)
-        props = register_outputs(args_to_props(given), [REPLACED_VALUES])
+        props, opts = resource_properties(SuspensionThresholdArgs, args, kwargs, [REPLACED_VALUES])
         super().__init__(SuspensionThresholdProvider(), resource_name, props, opts)
