@@ -135,8 +135,7 @@ class QualificationProvider(AccountProvider):
         olds = _plain(olds)
         api = self.account.qualifications
         current = self._fetch(int(id_))
-        amended = [name for name in AMENDABLE_FIELDS
-                   if olds.get(name) != inputs.get(name) and (name != "documents" or name in olds)]  # fmt: skip
+        amended = [name for name in diff(olds, inputs).changed if name in AMENDABLE_FIELDS]  # the diff's own rules
         if amended:
             if current.status == ReviewStatus.UNDER_REVIEW:
                 raise ProviderError(f"Qualification {inputs['name']!r} is under review: {', '.join(amended)} can be "
