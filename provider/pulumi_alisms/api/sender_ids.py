@@ -20,6 +20,7 @@ from pulumi_alisms.api.cache import DEFAULT_MAX_AGE, ListCache, invalidates
 from pulumi_alisms.api.client import Answer, NotFoundTable, ParamValue, RpcClient
 from pulumi_alisms.documents import read_document, read_inside
 from pulumi_alisms.errors import LocalFileError, NotFoundError
+from pulumi_alisms.rules.next_action import NextStep, next_step
 from pulumi_alisms.rules.sender_ids import MAX_DOCUMENT_BYTES, UseCase
 
 VERSION = "2017-06-20"
@@ -92,6 +93,14 @@ class Registration(BaseModel):
     pending_reason: str | None = None
     pending: PendingAmendment | None = None
     recorded: bool = False
+
+    def next_step(self, *, documents_declared: bool) -> NextStep:
+        """What happens next (``rules.next_action``); while an approved registration has an amendment under review
+        or rejected, the amendment's next step."""
+        if self.pending_status is not None:
+            return next_step(self.pending_status)
+        return next_step(self.status, documents_declared=documents_declared, documents_due_at=self.documents_due_at,
+                         country=self.country)  # fmt: skip
 
     def latest_fields(self) -> dict[str, Any]:
         """The registration's fields as last asked for: the amendment's when there is one, else its own."""

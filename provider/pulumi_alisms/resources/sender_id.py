@@ -79,12 +79,7 @@ def _has_documents(registration: Registration, uploads: list[DocumentUpload]) ->
 
 
 def _next_step(registration: Registration, inputs: dict[str, Any]) -> NextStep:
-    """The registration's next step; an approved one's amendment's while it has one (waiting for its review, or
-    rejected: fix and resubmit)."""
-    if registration.pending_status is not None:
-        return next_step(registration.pending_status)
-    return next_step(registration.status, documents_declared=bool(inputs.get("documents")),
-                     documents_due_at=registration.documents_due_at, country=registration.country)  # fmt: skip
+    return registration.next_step(documents_declared=bool(inputs.get("documents")))
 
 
 def _outputs(

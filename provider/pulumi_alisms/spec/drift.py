@@ -94,10 +94,7 @@ def drift(spec: AccountSpec, live: LiveAccount, now: datetime) -> DriftReport:
     for registration in live.sender_ids:
         key = keys.get(registration.registration_id)
         declared = key is not None and bool(spec.sender_ids[key].documents)
-        step = next_step(registration.status, documents_declared=declared,
-                         documents_due_at=registration.documents_due_at, country=registration.country)  # fmt: skip
-        if _amendment_rejected(registration):  # the approved version serves; the change it asked for did not pass
-            step = next_step(RegistrationStatus.REJECTED)
+        step = registration.next_step(documents_declared=declared)
         if registration.status in ATTENTION_STATUSES or step.by_user:
             attention.append(_attention(registration, key, step, now))
     return DriftReport(
