@@ -8,8 +8,8 @@ which holds contacts' phones and emails in plain text: the file is 0600, its fol
 
 A resource whose inputs take another resource's outputs (``Signature(qualification_id=q.qualification_id)``)
 waits for a later round: each round runs the program again with the outputs applied so far, plans every resource
-whose inputs are all known before it changes any, and applies them in declaration order; rounds repeat until a
-round changes nothing. It refuses (exit 1, one line, nothing applied in that round) what only the engine can do:
+whose inputs are all known before it changes any, and applies them in declaration order; rounds repeat until no
+resource is left waiting. It refuses (exit 1, one line, nothing applied in that round) what only the engine can do:
 a replacement, or deleting a resource that the program no longer declares. A provider failure is one line too.
 
 Config reaches the program as the CLI passes it: the plain values of ``Pulumi.<stack>.yaml``, and values
@@ -211,7 +211,7 @@ def apply(project_dir: Path, stack: str = "dev") -> int:
                           file=sys.stderr)  # fmt: skip
                     return 1
             waiting = [f"{type_name} {name}" for type_name, name, inputs in declared if _unknown(inputs)]
-            if not changed and not waiting:
+            if not waiting:  # every declared resource was planned and applied: another round would re-read them all
                 return 0
             fresh = declared_resources(project_dir, stack, config, secret_keys, state)
             if not changed and [inputs for *_, inputs in fresh] == [inputs for *_, inputs in declared]:
