@@ -161,7 +161,7 @@ def read_account(
     console = isinstance(source, ConsoleRegistrations)
     return replace(live, template_details=details_by_code, qualification_details=details_by_id,
                    signature_details=details_by_name, read_at=account.rpc.server_now(), console=console,
-                   console_records=source.records if console else None)  # fmt: skip
+                   console_records=source.records if isinstance(source, ConsoleRegistrations) else None)  # fmt: skip
 
 
 def sender_label(registration: Registration | SenderIdEntry) -> str:
