@@ -320,16 +320,10 @@ def _registration(data: Answer) -> Registration:
         registration_id=data.text("RegistrationId"),
         country=data.text("Country"),
         sender_id=data.text("SenderId"),
-        company_name=data.text("CompanyName"),
-        website=data.optional_text("Website"),
-        use_case=data.text("UseCase"),
-        business_info=dict(data.optional_object("BusinessInfo")),
-        sample_templates=data.texts("SampleTemplates"),
+        **_submitted(data),
         documents=documents,
         status=data.text("Status"),
         status_reason=data.optional_text("StatusReason"),
-        submitted_at=data.text("SubmittedAt"),
-        reviewed_at=data.optional_text("ReviewedAt"),
         documents_due_at=data.optional_text("DocumentsDueAt"),
         updated_at=data.text("UpdatedAt"),
         approved_version=data.optional_integer("ApprovedVersion"),
@@ -341,13 +335,17 @@ def _registration(data: Answer) -> Registration:
 
 
 def _amendment(data: Answer) -> PendingAmendment:
-    return data.build(
-        PendingAmendment,
-        company_name=data.text("CompanyName"),
-        website=data.optional_text("Website"),
-        use_case=data.text("UseCase"),
-        business_info=dict(data.optional_object("BusinessInfo")),
-        sample_templates=data.texts("SampleTemplates"),
-        submitted_at=data.text("SubmittedAt"),
-        reviewed_at=data.optional_text("ReviewedAt"),
-    )
+    return data.build(PendingAmendment, **_submitted(data))
+
+
+def _submitted(data: Answer) -> dict[str, Any]:
+    """The fields a registration and its pending amendment both carry: what was submitted, and its review."""
+    return {
+        "company_name": data.text("CompanyName"),
+        "website": data.optional_text("Website"),
+        "use_case": data.text("UseCase"),
+        "business_info": dict(data.optional_object("BusinessInfo")),
+        "sample_templates": data.texts("SampleTemplates"),
+        "submitted_at": data.text("SubmittedAt"),
+        "reviewed_at": data.optional_text("ReviewedAt"),
+    }

@@ -245,11 +245,11 @@ def _carrier(entry: Answer) -> CarrierRegistration:
     reasons: list[str] = []
     for reason in entry.objects("RegisterStatusReasons"):
         reasons.extend([reason.optional_text("ReasonCode") or "", *reason.texts("ReasonDescList")])
-    status = _CARRIER_STATUS_BY_WIRE.get(entry.optional_text("RegisterStatus") or "")
+    wire = entry.optional_text("RegisterStatus") or ""
     return entry.build(
         CarrierRegistration,
         carrier=entry.optional_text("OperatorCode") or "",
-        status=CarrierRegistrationStatus.NOT_REGISTERED if status is None else status,
+        status=_CARRIER_STATUS_BY_WIRE.get(wire, CarrierRegistrationStatus.NOT_REGISTERED),
         completed_at=entry.optional_text("OperatorCompleteTime"),
         reasons=[reason for reason in reasons if reason],
     )

@@ -146,13 +146,11 @@ def _signature_attention(
         carrier_refused=detail is not None and detail.carrier_refused,
     )
     qualification = lapsed.get(detail.qualification_id) if detail and detail.qualification_id is not None else None
-    if summary.approved and qualification is not None:
-        lapse = next_step(qualification.status)
+    if summary.approved and qualification is not None:  # the lapse is the signature's next step
+        step = next_step(qualification.status)
         text = (f"its qualification {qualification.qualification_id} ({qualification.name}) is no longer approved: "
-                f"{qualification.status}; {lapse.advice}")  # fmt: skip
-        return [Attention("signature", summary.name, key, summary.name, summary.status, summary.status_reason,
-                          text, lapse.action, None)]  # fmt: skip
-    if step.action == "wait_for_carrier_registration" and detail is not None:
+                f"{qualification.status}; {step.advice}")  # fmt: skip
+    elif step.action == "wait_for_carrier_registration" and detail is not None:
         carriers = ", ".join(f"{entry.carrier} {entry.status}" for entry in detail.carrier_registration)
         text = f"approved, {step.advice}; sends fail with PORT_NOT_REGISTERED until then"
         text += f" (carriers: {carriers})" if carriers else ""
