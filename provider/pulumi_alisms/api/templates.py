@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pulumi_alisms.api.cache import DEFAULT_MAX_AGE, ListCache, invalidates
 from pulumi_alisms.api.client import Answer, NotFoundTable, ParamValue, RpcClient
+from pulumi_alisms.api.paging import every_item
 from pulumi_alisms.errors import NotFoundError
 from pulumi_alisms.rules.statuses import ReviewStatus
 from pulumi_alisms.rules.templates import TEMPLATE_KINDS_BY_CODE, TEMPLATE_TYPE_CODES, TemplateKind
@@ -216,17 +217,12 @@ class TemplatesApi:
 
     def iter_all(self) -> Iterator[TemplateSummary]:
         """Every template of the account, page by page, each code once."""
-        seen: set[str] = set()
-        page = 1
-        while True:
-            result = self.list_page(page, MAX_PAGE_SIZE)
-            for item in result.items:
-                if item.template_code not in seen:
-                    seen.add(item.template_code)
-                    yield item
-            if not result.items or page * MAX_PAGE_SIZE >= result.total_count:
-                return
-            page += 1
+
+        def page(number: int) -> tuple[list[TemplateSummary], int]:
+            result = self.list_page(number, MAX_PAGE_SIZE)
+            return result.items, result.total_count
+
+        return every_item(page, lambda item: item.template_code, MAX_PAGE_SIZE)
 
     def list_all(self) -> list[TemplateSummary]:
         """Every template of the account."""
