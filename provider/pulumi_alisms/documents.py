@@ -16,6 +16,8 @@ from contextvars import ContextVar
 
 from pulumi_alisms.errors import LocalFileError
 from pulumi_alisms.rules.documents import MAX_DOCUMENT_BYTES, is_inside, is_relative_text, outside_message, shown_path
+from pulumi_alisms.rules.problems import Problem
+from pulumi_alisms.rules.text import control_character_problems
 
 _ROOT: ContextVar[str | None] = ContextVar("alisms_document_root", default=None)
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -49,6 +51,15 @@ def document_problem(path: str, root: str | None = None) -> str | None:
         return f"no such file: {shown_path(path)}"
     except OSError as error:  # the file system refuses to look the path up (a loop, a name too long)
         return f"cannot read {shown_path(path)!r}: {error.strerror or error}"
+
+
+def document_path_problems(field: str, path: str) -> list[Problem]:
+    """The problems of a declared document ``path``, named ``field``: a control character, else
+    :func:`document_problem` (from :func:`document_root`)."""
+    if control := control_character_problems(field, path):
+        return control
+    problem = document_problem(path)
+    return [] if problem is None else [Problem(field, problem)]
 
 
 def read_document(path: str, root: str | None = None) -> bytes:

@@ -133,18 +133,17 @@ class EmulatorApp:
         speed = clock.review_speed(self.store)
         wall = time.time()
         self._purge_nonces(wall)
-        failure: ApiError | None = None
         result: dict[str, Any] = {}
+        failure: ApiError | None = None
 
-        def operation(db: sqlite3.Connection) -> None:
-            nonlocal result, failure
+        def operation(db: sqlite3.Connection) -> tuple[dict[str, Any], ApiError | None]:
+            """The operation's answer, or the error it refused with."""
             try:
                 with self.store.savepoint(db):  # a refused operation writes nothing, but its call still counts
-                    result = handler(Context(account=account, params=params, db=db, now=now, speed=speed,
-                                             base_url=base_url))  # fmt: skip
-                failure = None
+                    return handler(Context(account=account, params=params, db=db, now=now, speed=speed,
+                                           base_url=base_url)), None  # fmt: skip
             except ApiError as error:
-                failure = error
+                return {}, error
 
         reads = fault is None and action.startswith(READ_ACTION_PREFIXES)
         with self.store.transaction() as db:
@@ -152,14 +151,14 @@ class EmulatorApp:
                 raise ApiError("SignatureNonceUsed", "Specified signature nonce was used already.")
             self.store.count_call(db, action)
             if fault is None and not reads:
-                operation(db)
+                result, failure = operation(db)
         if reads:
             try:
                 with self.store.transaction(write=False) as db:
-                    operation(db)
+                    result, failure = operation(db)
             except SnapshotBusy:
                 with self.store.transaction() as db:
-                    operation(db)
+                    result, failure = operation(db)
         if fault == "throttle":
             raise throttled()
         if fault == "error":

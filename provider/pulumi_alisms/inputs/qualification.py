@@ -16,11 +16,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pulumi_alisms.documents import document_problem
+from pulumi_alisms.documents import document_path_problems
 from pulumi_alisms.inputs.diff import Diff, changed_fields
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.qualifications import CompanyType, IdCardType, LicenseType, qualification_problems
-from pulumi_alisms.rules.text import control_character_problems
 
 QualificationWaitFor = Literal["none", "approved"]
 DocumentType = Literal[
@@ -106,26 +105,19 @@ def input_problems(inputs: QualificationFields, *, existing: bool = False) -> li
     problems = qualification_problems({**values, "qualification_name": values.pop("name")})
     problems = [Problem("name", p.message) if p.field == "qualification_name" else p for p in problems]
     counts: Counter[str] = Counter(document.type for document in inputs.documents)
-    for kind in REQUIRED_DOCUMENTS if inputs.documents or not existing else ():
+    submits_documents = bool(inputs.documents) or not existing  # else it keeps those it was submitted with
+    for kind in REQUIRED_DOCUMENTS if submits_documents else ():
         if counts[kind] == 0:
             problems.append(Problem("documents", f"needs a {kind} document (the administrator's ID document)"))
     for kind in SINGLE_DOCUMENTS:
         if counts[kind] > 1:
             problems.append(Problem("documents", f"has {counts[kind]} {kind} documents; give one"))
-    if (
-        not inputs.use_by_self
-        and not any(counts[kind] for kind in LICENSE_TYPES)
-        and (inputs.documents or not existing)
-    ):
+    if submits_documents and not inputs.use_by_self and not any(counts[kind] for kind in LICENSE_TYPES):
         licenses = ", ".join(LICENSE_TYPES)
         problems.append(Problem("documents", "a qualification for another entity (use_by_self false) needs a "
                                 f"business license document: one of {licenses}"))  # fmt: skip
     for index, document in enumerate(inputs.documents):
-        field = f"documents[{index}].path"
-        if control := control_character_problems(field, document.path):
-            problems += control
-        elif problem := document_problem(document.path):
-            problems.append(Problem(field, problem))
+        problems += document_path_problems(f"documents[{index}].path", document.path)
     code = inputs.certify_code if isinstance(inputs, QualificationInputs) else None
     if code is not None and not code.strip():
         problems.append(Problem("certify_code", "must not be empty; leave it unset to have a code sent"))

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pulumi_alisms.documents import document_problem
+from pulumi_alisms.documents import document_path_problems
 from pulumi_alisms.inputs.diff import Diff, changed_fields
 from pulumi_alisms.rules import Problem
 from pulumi_alisms.rules.countries import country_rules, registration_problems
@@ -27,7 +27,7 @@ from pulumi_alisms.rules.sender_ids import (
     sender_id_problems,
 )
 from pulumi_alisms.rules.statuses import RegistrationStatus
-from pulumi_alisms.rules.text import control_character_problems, text_problems
+from pulumi_alisms.rules.text import text_problems
 
 WaitFor = Literal["none", "approved"]
 AMENDABLE_FIELDS = ("sender_id", "company_name", "website", "use_case", "sample_templates")
@@ -99,12 +99,7 @@ def input_problems(inputs: SenderIdInputs, *, existing: bool = False) -> list[Pr
                                 "see docs/countries.md), or set wait_for: none and add them later"))  # fmt: skip
     for index, document in enumerate(inputs.documents):
         problems += DOCUMENT_TYPE.problems(f"documents[{index}].type", document.type)
-        if control := control_character_problems(f"documents[{index}].path", document.path):
-            problems += control
-            continue
-        problem = document_problem(document.path)
-        if problem:
-            problems.append(Problem(f"documents[{index}].path", problem))
+        problems += document_path_problems(f"documents[{index}].path", document.path)
     return problems
 
 

@@ -23,9 +23,6 @@ NextAction = Literal[
 ]
 NEXT_ACTIONS: tuple[NextAction, ...] = get_args(NextAction)
 
-AWAITING_CONSOLE_REGISTRATION = "AwaitingConsoleRegistration"
-"""A registration to be entered in the console by hand (console mode); keyed on its value."""
-
 _DOCUMENT_STATUSES = (RegistrationStatus.SUBMITTED, RegistrationStatus.DOCUMENTS_TO_BE_RENDERED,
                       RegistrationStatus.DOCUMENTS_RENDERED)  # fmt: skip
 
@@ -67,7 +64,7 @@ def next_step(
             return NextStep("wait_for_carrier_registration", None, False,
                             "wait for the carriers to register it (7-10 business days)")  # fmt: skip
         return NextStep("none", None, False, "nothing to do")
-    if status == AWAITING_CONSOLE_REGISTRATION:
+    if status == RegistrationStatus.AWAITING_CONSOLE_REGISTRATION:
         return NextStep("register_in_console", None, True,
                         "register it in the Alibaba Cloud console, then run `pulumi refresh`")  # fmt: skip
     if offline:

@@ -284,7 +284,7 @@ class SenderIdsBackend(Backend):
                    for name in VERSION_FIELDS}  # fmt: skip
         amended["website"] = amended["website"] or None  # "" clears it
         approved_version = registration.approved_version or 1
-        if amended == registration.fields():
+        if amended == current:
             pending: dict[str, Any] = dict.fromkeys(_PENDING_COLUMNS)
         else:
             latest = max(approved_version, registration.pending.version if registration.pending else 0)
