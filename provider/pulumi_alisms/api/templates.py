@@ -176,17 +176,16 @@ class TemplatesApi:
         details: MainlandDetails | None = None,
     ) -> None:
         """Change a rejected template and resubmit it for review (UpdateSmsTemplate)."""
+        mainland = details or MainlandDetails()
 
         def landed() -> dict[str, Any] | None:
             current = self.get(code)
             if current is None or current.status == ReviewStatus.REJECTED:
                 return None
             same = (current.name, current.type, current.content, current.remark, current.intl_type, current.signature)
-            signature = (details or MainlandDetails()).related_sign_name
-            return {} if same == (name, type, content, remark or None, intl_type, signature) else None
+            return {} if same == (name, type, content, remark or None, intl_type, mainland.related_sign_name) else None
 
-        params = {"TemplateCode": code, **_submission(name, type, content, remark, intl_type),
-                  **(details or MainlandDetails()).params()}  # fmt: skip
+        params = {"TemplateCode": code, **_submission(name, type, content, remark, intl_type), **mainland.params()}
         self._rpc.call(VERSION, "UpdateSmsTemplate", params, idempotent=False, landed=landed, not_found=NOT_FOUND)
 
     @invalidates
