@@ -21,6 +21,10 @@ from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
 
 FAST_RETRY = RetryPolicy(max_attempts=8, base_delay=0.001, max_delay=0.01, max_total_seconds=10)
+# A SenderID registration that Malaysia approves online, without documents.
+SENDER: dict[str, Any] = {"country": "MY", "sender_id": "ACMEPAY", "company_name": "Acme Pay Ltd",
+                          "website": "https://acme.example", "use_case": "otp",
+                          "sample_templates": ["Your Acme code is 482913."]}  # fmt: skip
 # Countries that register SenderIDs online without documents (rules.countries).
 NO_DOCUMENT_COUNTRIES = ("MY", "KW", "NG", "KE", "TZ", "UG", "BH", "LB", "MA", "DZ", "TN", "MM", "LA", "NP")
 
@@ -39,13 +43,16 @@ def alisms_command() -> list[str]:
     return [script] if Path(script).exists() else [sys.executable, "-m", "pulumi_alisms.cli.main"]
 
 
-def run_cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``alisms ...`` to completion."""
+def run_cli(
+    *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``alisms ...`` to completion (in ``cwd``, else here), with ``env`` added to the environment."""
     return subprocess.run(
         [*alisms_command(), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=60,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
     )
 
@@ -81,10 +88,13 @@ def host_config(account: Store | str) -> dict[str, str]:
             "alisms:accessKeySecret": DEV_ACCESS_KEY_SECRET}  # fmt: skip
 
 
-def start_host(cwd: Path, account: Store | str, env: Mapping[str, str] | None = None) -> ProviderHost:
-    """A provider host (one engine run) in ``cwd``, configured for ``account`` (see :func:`host_config`)."""
+def start_host(
+    cwd: Path, account: Store | str, env: Mapping[str, str] | None = None, config: Mapping[str, str] | None = None
+) -> ProviderHost:
+    """A provider host (one engine run) in ``cwd``, configured for ``account`` (see :func:`host_config`) and with
+    the further stack ``config``."""
     host = ProviderHost(str(cwd), env=env)
-    host.configure(host_config(account))
+    host.configure({**host_config(account), **(config or {})})
     return host
 
 
