@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pulumi.runtime import rpc
 
-from mainland_helpers import ADMIN_PHONE, COMPANY, CREDIT_CODE, latest_code
+from mainland_helpers import ADMIN_PHONE, COMPANY, CREDIT_CODE, PERSONAL, latest_code
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.store import Store
@@ -18,8 +18,6 @@ from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDrive
 from test_kinds import undocumented
 from test_program import is_secret, run_program
 
-PERSONAL = {"legal_person_name": "张三", "legal_person_id_number": "330100199001011234", "admin_name": "李四",
-            "admin_id_number": "330100199202025678", "admin_phone": ADMIN_PHONE}  # fmt: skip
 DOCUMENTS = [{"type": "admin_id_front", "path": "docs/admin-front.jpg"},
              {"type": "admin_id_back", "path": "docs/admin-back.jpg"},
              {"type": "business_license", "path": "docs/license.png"}]  # fmt: skip
