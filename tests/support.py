@@ -127,6 +127,11 @@ def run_under_mocks(program: Callable[[], object], monitor: MockMonitor, *, proj
     contextvars.copy_context().run(run)
 
 
+def last_line(error: BaseException) -> str:
+    """The last line of a provider host's error: the failure as the engine shows it."""
+    return str(error).strip().splitlines()[-1]
+
+
 def refresh(resource: ResourceDriver, name: str, id_: str, state: dict[str, Any]) -> dict[str, Any]:
     """A refresh through the provider host that finds the object: its new state, plain."""
     new_id, outs, _ = resource.read(name, id_, without(state))

@@ -17,7 +17,7 @@ from pulumi_alisms.errors import ConfigurationError
 from pulumi_alisms.inputs.sender_id import diff
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, driver_for, without
 from support import SENDER as MALAYSIAN_SENDER
-from support import assert_clean_error, run_cli, start_host
+from support import assert_clean_error, last_line, run_cli, start_host
 
 RECORDS = "sender-ids.console.yaml"
 SENDER = {**MALAYSIAN_SENDER, "country": "ID"}
@@ -253,6 +253,6 @@ def test_a_bad_records_file_fails_drift_and_refresh_in_one_line(
     senders = driver_for(console_host, "SenderId")
     with pytest.raises(ProviderHostError) as raised:
         senders.read("bad", "console:ID:ACMEBAD", {**SENDER, "sender_id": "ACMEBAD"})
-    last = str(raised.value).strip().splitlines()[-1]
+    last = last_line(raised.value)
     assert "SenderId read (refresh or import) failed: console records sender-ids.console.yaml:" in last
     assert "registrations[0].status: must be" in last

@@ -220,7 +220,6 @@ class _DependencyMonitor(MockMonitor):
     def __init__(self) -> None:
         super().__init__(_Mocks())
         self.dependencies: dict[str, dict[str, set[str]]] = {}
-        self.secret_inputs: dict[str, set[str]] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)

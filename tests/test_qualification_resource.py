@@ -15,6 +15,7 @@ from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.inputs.qualification import SECRET_FIELDS, QualificationInputs
 from pulumi_alisms.resources.qualification import Qualification, QualificationArgs, QualificationProvider
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver
+from support import last_line
 from test_kinds import undocumented
 from test_program import is_secret, run_program
 
@@ -41,10 +42,6 @@ def inputs(name: str, **changes: Any) -> dict[str, Any]:
 def plain(state: dict[str, Any]) -> dict[str, Any]:
     """State as the engine sends it back to this provider (it accepts no secrets, so they arrive unwrapped)."""
     return {name: rpc.unwrap_rpc_secret(value) for name, value in state.items()}
-
-
-def last_line(error: ProviderHostError) -> str:
-    return str(error).strip().splitlines()[-1]
 
 
 def created(driver: ResourceDriver, store: Store, name: str, **changes: Any) -> tuple[str, dict[str, Any]]:
