@@ -14,6 +14,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import wait_for_rpcs
+from pydantic import BaseModel, ValidationError
 
 from pulumi_alisms.api.config import RetryPolicy
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
@@ -125,6 +126,17 @@ def run_under_mocks(program: Callable[[], object], monitor: MockMonitor, *, proj
             loop.close()
 
     contextvars.copy_context().run(run)
+
+
+def check_refuses(model: type[BaseModel], problems: Callable[[Any], list[Any]], values: dict[str, Any],
+                  field: str) -> bool:  # fmt: skip
+    """Whether check (the model's validation, then ``problems``: an ``input_problems``) refuses ``values``, naming
+    ``field``."""
+    try:
+        inputs = model.model_validate(values)
+    except ValidationError as error:
+        return any(field in map(str, details["loc"]) for details in error.errors())
+    return any(problem.field.split("[")[0] == field for problem in problems(inputs))
 
 
 def last_line(error: BaseException) -> str:
