@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pulumi_alisms.api.config import RetryPolicy
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
-from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
+from pulumi_alisms.testing import Diff, ProviderHost, ResourceDriver, without
 
 FAST_RETRY = RetryPolicy(max_attempts=8, base_delay=0.001, max_delay=0.01, max_total_seconds=10)
 # A SenderID registration that Malaysia approves online, without documents.
@@ -149,3 +149,13 @@ def refresh(resource: ResourceDriver, name: str, id_: str, state: dict[str, Any]
     new_id, outs, _ = resource.read(name, id_, without(state))
     assert new_id == id_
     return without(outs)
+
+
+def planned(
+    resource: ResourceDriver, name: str, id_: str, state: dict[str, Any], inputs: dict[str, Any]
+) -> tuple[dict[str, Any], Diff]:
+    """The engine's check (which must pass) and diff of ``inputs`` against ``state``: the checked inputs, plain,
+    and the diff."""
+    checked, failures = resource.check(name, inputs, olds=state)
+    assert failures == []
+    return without(checked), resource.diff(name, id_, state, without(checked))

@@ -20,7 +20,7 @@ from pulumi_alisms.spec.drift import drift as drift_of
 from pulumi_alisms.spec.live import read_account
 from pulumi_alisms.spec.models import AccountSpec
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
-from support import FAST_RETRY, SENDER, refresh, start_host
+from support import FAST_RETRY, SENDER, planned, refresh, start_host
 
 MALAYSIA = "60123456789"
 NEW_SAMPLES = ["Your Acme code is 482913. Never share it."]
@@ -32,13 +32,6 @@ def approved(senders: ResourceDriver, name: str, inputs: dict[str, Any]) -> tupl
     state = refresh(senders, name, id_, state)
     assert (state["status"], state.get("approved_version"), state.get("pending_version")) == ("Approved", 1, None)
     return id_, state
-
-
-def planned(senders: ResourceDriver, name: str, id_: str, state: dict[str, Any], inputs: dict[str, Any]) -> Any:
-    """The engine's check and diff of ``inputs`` against ``state``: the checked inputs and the diff."""
-    checked, failures = senders.check(name, inputs, olds=state)
-    assert failures == []
-    return without(checked), senders.diff(name, id_, state, without(checked))
 
 
 def test_an_approved_registration_is_amended_while_it_keeps_sending(
