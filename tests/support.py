@@ -1,5 +1,6 @@
 """Helpers the test modules share (fixtures live in conftest.py): a fast retry policy, official-SDK and CLI
-runners, provider hosts on an account, programs under Pulumi's mocks, and inputs for many SenderIDs."""
+runners, provider hosts on an account and the engine's steps through them (check and diff, refresh), programs
+under Pulumi's mocks, check's verdict on inputs, and SenderID inputs (one, and many)."""
 
 import asyncio
 import contextvars
