@@ -24,6 +24,9 @@ SIGNATURE = "示例科技"
 OTP = "您的验证码为${code}。5分钟内有效。"
 OTP_TEMPLATE_TEXT = "Your code is ${code}."
 RECIPIENT = "13800138000"
+# The qualification's personal data (secret fields): the legal person's and the administrator's.
+PERSONAL = {"legal_person_name": "张三", "legal_person_id_number": "330100199001011234", "admin_name": "李四",
+            "admin_id_number": "330100199202025678", "admin_phone": ADMIN_PHONE}  # fmt: skip
 
 
 def latest_code(store: Store, phone: str = ADMIN_PHONE, account: str = DEV_ACCESS_KEY_ID) -> str:
@@ -56,15 +59,11 @@ def submission(documents: QualificationDocuments, **changes: Any) -> Qualificati
         "company_type": "COMPANY",
         "organization_code": CREDIT_CODE,
         "business_license_validity": "2020-01-01~2099-12-31",
-        "legal_person_name": SecretStr("张三"),
         "legal_person_id_type": "identityCard",
-        "legal_person_id_number": SecretStr("330100199001011234"),
         "legal_person_id_validity": "2020-01-01~2040-01-01",
-        "admin_name": SecretStr("李四"),
         "admin_id_type": "identityCard",
-        "admin_id_number": SecretStr("330100199202025678"),
         "admin_id_validity": "2020-01-01~2040-01-01",
-        "admin_phone": SecretStr(ADMIN_PHONE),
+        **{name: SecretStr(value) for name, value in PERSONAL.items()},
         "documents": documents,
     }
     return QualificationSubmission(**{**fields, **changes})

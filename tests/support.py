@@ -1,5 +1,6 @@
 """Helpers the test modules share (fixtures live in conftest.py): a fast retry policy, official-SDK and CLI
-runners, provider hosts on an account, programs under Pulumi's mocks, and inputs for many SenderIDs."""
+runners, provider hosts on an account and the engine's steps through them (check and diff, refresh), programs
+under Pulumi's mocks, check's verdict on inputs, and SenderID inputs (one, and many)."""
 
 import asyncio
 import contextvars
@@ -14,13 +15,18 @@ from typing import Any
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import wait_for_rpcs
+from pydantic import BaseModel, ValidationError
 
 from pulumi_alisms.api.config import RetryPolicy
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from pulumi_alisms.emulator.store import Store
-from pulumi_alisms.testing import ProviderHost, ResourceDriver, without
+from pulumi_alisms.testing import Diff, ProviderHost, ResourceDriver, without
 
 FAST_RETRY = RetryPolicy(max_attempts=8, base_delay=0.001, max_delay=0.01, max_total_seconds=10)
+# A SenderID registration that Malaysia approves online, without documents.
+SENDER: dict[str, Any] = {"country": "MY", "sender_id": "ACMEPAY", "company_name": "Acme Pay Ltd",
+                          "website": "https://acme.example", "use_case": "otp",
+                          "sample_templates": ["Your Acme code is 482913."]}  # fmt: skip
 # Countries that register SenderIDs online without documents (rules.countries).
 NO_DOCUMENT_COUNTRIES = ("MY", "KW", "NG", "KE", "TZ", "UG", "BH", "LB", "MA", "DZ", "TN", "MM", "LA", "NP")
 
@@ -39,13 +45,16 @@ def alisms_command() -> list[str]:
     return [script] if Path(script).exists() else [sys.executable, "-m", "pulumi_alisms.cli.main"]
 
 
-def run_cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``alisms ...`` to completion."""
+def run_cli(
+    *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``alisms ...`` to completion (in ``cwd``, else here), with ``env`` added to the environment."""
     return subprocess.run(
         [*alisms_command(), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=60,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
     )
 
@@ -81,10 +90,13 @@ def host_config(account: Store | str) -> dict[str, str]:
             "alisms:accessKeySecret": DEV_ACCESS_KEY_SECRET}  # fmt: skip
 
 
-def start_host(cwd: Path, account: Store | str, env: Mapping[str, str] | None = None) -> ProviderHost:
-    """A provider host (one engine run) in ``cwd``, configured for ``account`` (see :func:`host_config`)."""
+def start_host(
+    cwd: Path, account: Store | str, env: Mapping[str, str] | None = None, config: Mapping[str, str] | None = None
+) -> ProviderHost:
+    """A provider host (one engine run) in ``cwd``, configured for ``account`` (see :func:`host_config`) and with
+    the further stack ``config``."""
     host = ProviderHost(str(cwd), env=env)
-    host.configure(host_config(account))
+    host.configure({**host_config(account), **(config or {})})
     return host
 
 
@@ -117,8 +129,34 @@ def run_under_mocks(program: Callable[[], object], monitor: MockMonitor, *, proj
     contextvars.copy_context().run(run)
 
 
+def check_refuses(model: type[BaseModel], problems: Callable[[Any], list[Any]], values: dict[str, Any],
+                  field: str) -> bool:  # fmt: skip
+    """Whether check (the model's validation, then ``problems``: an ``input_problems``) refuses ``values``, naming
+    ``field``."""
+    try:
+        inputs = model.model_validate(values)
+    except ValidationError as error:
+        return any(field in map(str, details["loc"]) for details in error.errors())
+    return any(problem.field.split("[")[0] == field for problem in problems(inputs))
+
+
+def last_line(error: BaseException) -> str:
+    """The last line of a provider host's error: the failure as the engine shows it."""
+    return str(error).strip().splitlines()[-1]
+
+
 def refresh(resource: ResourceDriver, name: str, id_: str, state: dict[str, Any]) -> dict[str, Any]:
     """A refresh through the provider host that finds the object: its new state, plain."""
     new_id, outs, _ = resource.read(name, id_, without(state))
     assert new_id == id_
     return without(outs)
+
+
+def planned(
+    resource: ResourceDriver, name: str, id_: str, state: dict[str, Any], inputs: dict[str, Any]
+) -> tuple[dict[str, Any], Diff]:
+    """The engine's check (which must pass) and diff of ``inputs`` against ``state``: the checked inputs, plain,
+    and the diff."""
+    checked, failures = resource.check(name, inputs, olds=state)
+    assert failures == []
+    return without(checked), resource.diff(name, id_, state, without(checked))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.api.fraud import FraudLimits
@@ -28,6 +28,7 @@ from pulumi_alisms.inputs import (
 )
 from pulumi_alisms.rules import contacts, limits, sender_ids, signatures, templates
 from pulumi_alisms.rules.text import TextRule
+from support import check_refuses
 
 SENDER: dict[str, Any] = {"country": "GB", "sender_id": "ACMEPAY", "company_name": "Acme Pay Ltd", "website": "https://acme.example",
           "use_case": "otp", "sample_templates": ["Your Acme code is 482913."]}  # fmt: skip
@@ -43,16 +44,6 @@ def bad_values(rule: TextRule) -> list[str]:
     if rule.non_blank:
         values.append("   ")
     return values
-
-
-def check_refuses(model: type[BaseModel], problems: Callable[[Any], list[Any]], values: dict[str, Any],
-                  field: str) -> bool:  # fmt: skip
-    """Whether check (the model's validation, then ``input_problems``) refuses ``values``, naming ``field``."""
-    try:
-        inputs = model.model_validate(values)
-    except ValidationError as error:
-        return any(field in map(str, details["loc"]) for details in error.errors())
-    return any(problem.field.split("[")[0] == field for problem in problems(inputs))
 
 
 def refuses_parameter(call: Callable[[], object], parameter: str) -> bool:

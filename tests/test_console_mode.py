@@ -2,8 +2,6 @@
 recorded in a file; the provider calls no SenderID operation, and refresh, plan and drift read the records."""
 
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,17 +16,11 @@ from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.errors import ConfigurationError
 from pulumi_alisms.inputs.sender_id import diff
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, driver_for, without
-from support import alisms_command, assert_clean_error, host_config
+from support import SENDER as MALAYSIAN_SENDER
+from support import assert_clean_error, last_line, run_cli, start_host
 
 RECORDS = "sender-ids.console.yaml"
-SENDER = {
-    "country": "ID",
-    "sender_id": "ACMEPAY",
-    "company_name": "Acme Pay Ltd",
-    "website": "https://acme.example",
-    "use_case": "otp",
-    "sample_templates": ["Your Acme code is 482913."],
-}
+SENDER = {**MALAYSIAN_SENDER, "country": "ID"}
 TODAY = datetime.now(UTC).date()
 
 
@@ -79,7 +71,7 @@ def test_a_bad_mode_is_one_line_naming_the_setting(tmp_path: Path) -> None:
     )
     account = tmp_path / "account.yaml"
     account.write_text("version: 1\n")
-    result = run_alisms(tmp_path, "plan", account, env={"ALISMS_SENDER_ID_REGISTRATION": "manual"})
+    result = run_cli("plan", account, env={"ALISMS_SENDER_ID_REGISTRATION": "manual"}, cwd=tmp_path)
     assert_clean_error(result, "must be 'api' or 'console', got 'manual'")
 
 
@@ -89,9 +81,8 @@ def test_a_bad_mode_is_one_line_naming_the_setting(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def console_host(workdir: Path, module_store: Store) -> Iterator[ProviderHost]:
     """A provider host in console mode on the module's (emulated) account: any SenderID call would show."""
-    host = ProviderHost(str(workdir))
-    host.configure({**host_config(module_store), "alisms:senderIdRegistration": "console",
-                    "alisms:consoleRecords": RECORDS})  # fmt: skip
+    host = start_host(workdir, module_store, config={"alisms:senderIdRegistration": "console",
+                                                     "alisms:consoleRecords": RECORDS})  # fmt: skip
     yield host
     host.close()
 
@@ -158,8 +149,7 @@ def test_a_console_registration_is_named_by_its_sender_id_and_uploads_nothing() 
 
 
 def test_the_console_request_is_printed_as_progress_lines(workdir: Path, module_store: Store) -> None:
-    host = ProviderHost(str(workdir))
-    host.configure({**host_config(module_store), "alisms:senderIdRegistration": "console"})
+    host = start_host(workdir, module_store, config={"alisms:senderIdRegistration": "console"})
     try:
         driver_for(host, "SenderId").up("printed", {**SENDER, "sender_id": "ACMEPRINT"})
     finally:
@@ -174,11 +164,6 @@ def test_the_console_request_is_printed_as_progress_lines(workdir: Path, module_
 # --- plan and drift read the records --------------------------------------------------------------------------
 
 
-def run_alisms(cwd: Path, *args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*alisms_command(), *map(str, args)], capture_output=True, text=True, timeout=60,
-                          cwd=cwd, env={**os.environ, **(env or {})})  # fmt: skip
-
-
 def test_plan_and_drift_read_the_records_and_count_the_days_left(store: Store, tmp_path: Path) -> None:
     records = {"country": "ID", "sender_id": "ACMEPAY", "registration_id": "2025051200777",
                "status": "DocumentsRendered", "submitted_on": TODAY - timedelta(days=11),
@@ -190,9 +175,9 @@ def test_plan_and_drift_read_the_records_and_count_the_days_left(store: Store, t
     store.reset_call_counts()
     env = {"ALISMS_SENDER_ID_REGISTRATION": "console"}
 
-    plan = run_alisms(tmp_path, "plan", account, "--state-file", store.path, "--output", "json", env=env)
-    drift = run_alisms(tmp_path, "drift", account, "--state-file", store.path, "--output", "json", env=env)
-    text = run_alisms(tmp_path, "drift", account, "--state-file", store.path, env=env)
+    plan = run_cli("plan", account, "--state-file", store.path, "--output", "json", env=env, cwd=tmp_path)
+    drift = run_cli("drift", account, "--state-file", store.path, "--output", "json", env=env, cwd=tmp_path)
+    text = run_cli("drift", account, "--state-file", store.path, env=env, cwd=tmp_path)
 
     assert plan.returncode == 2, plan.stderr
     changes = json.loads(plan.stdout)["changes"]
@@ -260,14 +245,14 @@ def test_a_bad_records_file_fails_drift_and_refresh_in_one_line(
     write_records(tmp_path, {**GOOD, "status": "Pending"}, name="records.yaml")
     account = tmp_path / "account.yaml"
     account.write_text("version: 1\nconsole_records: records.yaml\n")
-    result = run_alisms(tmp_path, "drift", account, "--state-file", store.path,
-                        env={"ALISMS_SENDER_ID_REGISTRATION": "console"})  # fmt: skip
+    result = run_cli("drift", account, "--state-file", store.path,
+                     env={"ALISMS_SENDER_ID_REGISTRATION": "console"}, cwd=tmp_path)  # fmt: skip
     assert_clean_error(result, "console records records.yaml:", "registrations[0].status: must be")
 
     write_records(workdir, {**GOOD, "sender_id": "ACMEBAD", "status": "Pending"})
     senders = driver_for(console_host, "SenderId")
     with pytest.raises(ProviderHostError) as raised:
         senders.read("bad", "console:ID:ACMEBAD", {**SENDER, "sender_id": "ACMEBAD"})
-    last = str(raised.value).strip().splitlines()[-1]
+    last = last_line(raised.value)
     assert "SenderId read (refresh or import) failed: console records sender-ids.console.yaml:" in last
     assert "registrations[0].status: must be" in last

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.inputs import alert_contact, message_template, sender_id, signature
-from support import run_cli
+from support import check_refuses, run_cli
 
 ESC_NAME = "Welcome\x1b[8m"
 UNSAFE = ["\x00", "\x1b", "\x7f", "\x85", "\u202e", "\u2066", "\u200f", "\u061c", "\r", "\n", "\t"]
@@ -39,13 +39,13 @@ def _model(module: Any) -> type[BaseModel]:
 
 def refused(module: Any, values: dict[str, Any], field: str) -> bool:
     """Whether check refuses ``values``, naming ``field``, without repeating an unsafe character."""
-    try:
-        inputs = _model(module).model_validate(values)
-    except ValidationError as error:
-        return any(field in map(str, details["loc"]) for details in error.errors())
-    problems = module.input_problems(inputs)
-    assert all(not set(UNSAFE) & set(str(problem)) for problem in problems), problems
-    return any(problem.field.split("[")[0] == field for problem in problems)
+
+    def problems(inputs: Any) -> list[Any]:
+        found: list[Any] = module.input_problems(inputs)
+        assert all(not set(UNSAFE) & set(str(problem)) for problem in found), found
+        return found
+
+    return check_refuses(_model(module), problems, values, field)
 
 
 @pytest.mark.parametrize(("module", "values", "field"), CASES, ids=[f"{m.__name__}.{f}" for m, _, f in CASES])

@@ -4,7 +4,6 @@ checked again as they are uploaded; an account file that resolves outside the wo
 is refused in one line that shows nothing of its target."""
 
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.resources.sender_id import SenderIdProvider
 from pulumi_alisms.rules.documents import MAX_DOCUMENT_BYTES
 from pulumi_alisms.spec import SpecError, load_account
-from support import alisms_command
+from support import run_cli
 
 SECRET = "AKIA-SECRET-VALUE-8c1f"
 SENDER: dict[str, Any] = {"country": "ID", "sender_id": "ACMEDOCS", "company_name": "Acme Pay Ltd",
@@ -174,18 +173,13 @@ def test_a_symlink_swapped_in_while_the_upload_reads_is_not_followed(
 # --- the account file itself ------------------------------------------------------------------------------------
 
 
-def alisms(cwd: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``alisms ...`` run in ``cwd``."""
-    return subprocess.run([*alisms_command(), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=60)
-
-
 @pytest.mark.parametrize("command", [("validate",), ("plan",), ("drift",)])
 def test_a_symlinked_account_file_is_refused_without_showing_its_target(project: Path, command: tuple[str]) -> None:
     target = project.parent / "outside" / "passwd"
     target.write_text(f"root:x:0:0:{SECRET}:/root:/bin/bash\nversion: [{SECRET}\n")
     (project / "account.yaml").symlink_to(target)
 
-    result = alisms(project, *command, "account.yaml")
+    result = run_cli(*command, "account.yaml", cwd=project)
 
     assert result.returncode == 1
     assert result.stdout == "" and SECRET not in result.stderr and "root:x" not in result.stderr
@@ -198,7 +192,7 @@ def test_a_symlinked_account_file_is_refused_without_showing_its_target(project:
 def test_export_never_writes_through_a_symlink_out_of_the_repository(project: Path) -> None:
     target = project.parent / "outside" / "secret.txt"
     (project / "account.yaml").symlink_to(target)
-    result = alisms(project, "export", "--state-file", project.parent / "account.db", "--file", "account.yaml")
+    result = run_cli("export", "--state-file", project.parent / "account.db", "--file", "account.yaml", cwd=project)
     assert result.returncode == 1 and "account.yaml resolves outside" in result.stderr
     assert target.read_text() == f"TOKEN={SECRET}\n"
 
@@ -210,15 +204,15 @@ def test_root_chooses_the_directory_the_account_file_must_resolve_inside(project
     stack.mkdir()
     (stack / "account.yaml").symlink_to("../common/account.yaml")
 
-    assert "account.yaml resolves outside" in alisms(stack, "validate", "account.yaml").stderr
-    allowed = alisms(stack, "validate", "--root", "..", "account.yaml")
+    assert "account.yaml resolves outside" in run_cli("validate", "account.yaml", cwd=stack).stderr
+    allowed = run_cli("validate", "--root", "..", "account.yaml", cwd=stack)
     assert allowed.returncode == 0 and allowed.stdout.startswith("account.yaml: valid: 0 contacts"), allowed
-    narrowed = alisms(project, "validate", "--root", "stack", "stack/account.yaml")
+    narrowed = run_cli("validate", "--root", "stack", "stack/account.yaml", cwd=project)
     assert narrowed.returncode == 1 and "resolves outside" in narrowed.stderr
-    assert alisms(project, "validate", "stack/account.yaml").returncode == 0  # inside the working directory
+    assert run_cli("validate", "stack/account.yaml", cwd=project).returncode == 0  # inside the working directory
 
 
 def test_an_account_file_that_is_a_fifo_is_refused_without_blocking(project: Path) -> None:
     os.mkfifo(project / "account.yaml")
-    result = alisms(project, "validate", "account.yaml")
+    result = run_cli("validate", "account.yaml", cwd=project)
     assert result.returncode == 1 and result.stderr == "alisms: error: account.yaml is not a regular file\n"

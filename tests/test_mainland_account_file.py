@@ -17,6 +17,7 @@ from mainland_helpers import (
     COMPANY,
     CREDIT_CODE,
     OTP,
+    PERSONAL,
     SIGNATURE,
     mainland,
     submit_qualification,
@@ -43,8 +44,6 @@ QUALIFICATION: dict[str, Any] = {
     "documents": [{"type": "admin_id_front", "path": "docs/front.jpg"},
                   {"type": "admin_id_back", "path": "docs/back.jpg"}],
 }  # fmt: skip
-PERSONAL = {"legal_person_name": "张三", "legal_person_id_number": "330100199001011234", "admin_name": "李四",
-            "admin_id_number": "330100199202025678", "admin_phone": ADMIN_PHONE}  # fmt: skip
 
 
 def account_file(**changes: Any) -> dict[str, Any]:
@@ -221,7 +220,6 @@ class _DependencyMonitor(MockMonitor):
     def __init__(self) -> None:
         super().__init__(_Mocks())
         self.dependencies: dict[str, dict[str, set[str]]] = {}
-        self.secret_inputs: dict[str, set[str]] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)

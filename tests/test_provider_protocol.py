@@ -21,24 +21,13 @@ from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitProvi
 from pulumi_alisms.resources.sender_id import SenderIdProvider
 from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdProvider
 from pulumi_alisms.testing import PROJECT, ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
-from support import refresh
-
-SENDER = {
-    "country": "MY",
-    "sender_id": "ACMEPAY",
-    "company_name": "Acme Pay Ltd",
-    "website": "https://acme.example",
-    "use_case": "otp",
-    "sample_templates": ["Your Acme code is 482913."],
-}
+from support import SENDER, planned, refresh
 
 
 def assert_no_diff(
     resource: ResourceDriver, name: str, id_: str, state: dict[str, Any], inputs: dict[str, Any]
 ) -> None:
-    checked, failures = resource.check(name, inputs, olds=state)
-    assert failures == []
-    diff = resource.diff(name, id_, state, without(checked))
+    _, diff = planned(resource, name, id_, state, inputs)
     assert (diff.changes, diff.replaces) == (False, [])
 
 

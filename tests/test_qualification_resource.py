@@ -8,18 +8,17 @@ from typing import Any
 import pytest
 from pulumi.runtime import rpc
 
-from mainland_helpers import ADMIN_PHONE, COMPANY, CREDIT_CODE, latest_code
+from mainland_helpers import ADMIN_PHONE, COMPANY, CREDIT_CODE, PERSONAL, latest_code
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.emulator import admin
 from pulumi_alisms.emulator.store import Store
 from pulumi_alisms.inputs.qualification import SECRET_FIELDS, QualificationInputs
 from pulumi_alisms.resources.qualification import Qualification, QualificationArgs, QualificationProvider
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver
+from support import last_line
 from test_kinds import undocumented
 from test_program import is_secret, run_program
 
-PERSONAL = {"legal_person_name": "张三", "legal_person_id_number": "330100199001011234", "admin_name": "李四",
-            "admin_id_number": "330100199202025678", "admin_phone": ADMIN_PHONE}  # fmt: skip
 DOCUMENTS = [{"type": "admin_id_front", "path": "docs/admin-front.jpg"},
              {"type": "admin_id_back", "path": "docs/admin-back.jpg"},
              {"type": "business_license", "path": "docs/license.png"}]  # fmt: skip
@@ -43,10 +42,6 @@ def inputs(name: str, **changes: Any) -> dict[str, Any]:
 def plain(state: dict[str, Any]) -> dict[str, Any]:
     """State as the engine sends it back to this provider (it accepts no secrets, so they arrive unwrapped)."""
     return {name: rpc.unwrap_rpc_secret(value) for name, value in state.items()}
-
-
-def last_line(error: ProviderHostError) -> str:
-    return str(error).strip().splitlines()[-1]
 
 
 def created(driver: ResourceDriver, store: Store, name: str, **changes: Any) -> tuple[str, dict[str, Any]]:

@@ -42,7 +42,7 @@ from pulumi_alisms.resources.send_frequency_limit import SendFrequencyLimitInput
 from pulumi_alisms.resources.sender_id import SenderIdInputs, SenderIdProvider
 from pulumi_alisms.resources.suspension_threshold import SuspensionThresholdInputs, SuspensionThresholdProvider
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
-from support import FAST_RETRY, sender_inputs, serve_cli_emulator, start_host
+from support import FAST_RETRY, planned, sender_inputs, serve_cli_emulator, start_host
 
 TYPES = ("SenderId", "MessageTemplate", "AlertContact")
 
@@ -104,9 +104,7 @@ def assert_converged(driver: ResourceDriver, name: str, id_: str, state: dict[st
     assert new_id == id_
     refreshed = without(outs)
     assert refreshed == state
-    checked, failures = driver.check(name, inputs, olds=refreshed)
-    assert failures == []
-    diff = driver.diff(name, id_, refreshed, without(checked))
+    _, diff = planned(driver, name, id_, refreshed, inputs)
     assert (diff.changes, diff.replaces) == (False, [])
 
 

@@ -20,17 +20,9 @@ from pulumi_alisms.spec.drift import drift as drift_of
 from pulumi_alisms.spec.live import read_account
 from pulumi_alisms.spec.models import AccountSpec
 from pulumi_alisms.testing import ProviderHost, ProviderHostError, ResourceDriver, driver_for, without
-from support import FAST_RETRY, host_config, refresh
+from support import FAST_RETRY, SENDER, planned, refresh, start_host
 
 MALAYSIA = "60123456789"
-SENDER = {
-    "country": "MY",
-    "sender_id": "ACMEPAY",
-    "company_name": "Acme Pay Ltd",
-    "website": "https://acme.example",
-    "use_case": "otp",
-    "sample_templates": ["Your Acme code is 482913."],
-}
 NEW_SAMPLES = ["Your Acme code is 482913. Never share it."]
 
 
@@ -40,13 +32,6 @@ def approved(senders: ResourceDriver, name: str, inputs: dict[str, Any]) -> tupl
     state = refresh(senders, name, id_, state)
     assert (state["status"], state.get("approved_version"), state.get("pending_version")) == ("Approved", 1, None)
     return id_, state
-
-
-def planned(senders: ResourceDriver, name: str, id_: str, state: dict[str, Any], inputs: dict[str, Any]) -> Any:
-    """The engine's check and diff of ``inputs`` against ``state``: the checked inputs and the diff."""
-    checked, failures = senders.check(name, inputs, olds=state)
-    assert failures == []
-    return without(checked), senders.diff(name, id_, state, without(checked))
 
 
 def test_an_approved_registration_is_amended_while_it_keeps_sending(
@@ -184,9 +169,8 @@ def test_a_console_amendment_is_printed_as_a_new_console_request(workdir: Path, 
     records = {"country": "ID", "sender_id": "ACMECONS", "registration_id": "2025051200999", "status": "Approved",
                "submitted_on": "2025-05-01", "reviewed_on": "2025-05-09"}  # fmt: skip
     (workdir / "amend.console.yaml").write_text(json.dumps({"version": 1, "registrations": [records]}))
-    host = ProviderHost(str(workdir))
-    host.configure({**host_config(module_store), "alisms:senderIdRegistration": "console",
-                    "alisms:consoleRecords": "amend.console.yaml"})  # fmt: skip
+    host = start_host(workdir, module_store, config={"alisms:senderIdRegistration": "console",
+                                                     "alisms:consoleRecords": "amend.console.yaml"})  # fmt: skip
     try:
         senders = driver_for(host, "SenderId")
         id_, state = senders.up("console", inputs)

@@ -1,7 +1,7 @@
 """Chinese-mainland templates carry their signature (RelatedSignName) and variable rule (TemplateRule):
 ``check`` refuses them missing, and the provider binds a template to a ``Signature`` resource and amends both."""
 
-from mainland_helpers import SIGNATURE, submit_qualification
+from mainland_helpers import OTP, SIGNATURE, submit_qualification
 from pulumi_alisms.api.account import AccountClient
 from pulumi_alisms.emulator import admin, mainland_admin
 from pulumi_alisms.emulator.app import DEV_ACCESS_KEY_ID
@@ -10,7 +10,6 @@ from pulumi_alisms.resources.message_template import MessageTemplateProvider
 from pulumi_alisms.resources.signature import SignatureProvider
 from pulumi_alisms.testing import ProviderHost, ResourceDriver, driver_for
 
-OTP = "您的验证码为${code}。5分钟内有效。"
 RULE = {"code": "numberCaptcha"}
 
 
